@@ -1,0 +1,37 @@
+//! Pure types and rules of Passage: sites, arrivals, households, persons, documents and
+//! their machine-readable zones, registration numbers.
+//!
+//! This crate does no I/O, has no async, and never reads the clock: whatever depends on
+//! the date takes `today` or `now` as a parameter.
+
+/// Declares the OpenAPI schema of a type that travels as a plain string.
+#[macro_export]
+macro_rules! string_schema {
+    ($ty:ty, $description:expr, $example:expr) => {
+        impl utoipa::PartialSchema for $ty {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some($description))
+                    .examples([serde_json::json!($example)])
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $ty {}
+    };
+}
+
+pub mod age;
+pub mod arrival;
+pub mod codes;
+pub mod country_codes;
+pub mod document;
+pub mod error;
+pub mod household;
+pub mod mrz;
+pub mod person;
+pub mod record;
+pub mod regno;
+pub mod site;
+pub mod text;

@@ -1,0 +1,62 @@
+//! `/api/v1/sites`
+
+use axum::extract::State;
+use axum::Json;
+use passage_domain::codes::Country;
+use passage_domain::record::Site;
+use passage_domain::site::{SiteDetails, SiteKind};
+use passage_store::{Page, SiteFilter};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{created, patched, prefixed, Patch, DEFAULT_LIMIT};
+use crate::extract::{Body, Id, Query};
+use crate::problem::{ApiError, Problem};
+use crate::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SiteQuery {
+    pub kind: Option<SiteKind>,
+    pub country: Option<Country>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// Record a site.
+#[utoipa::path(post, path = "/api/v1/sites", tag = "sites", request_body = SiteDetails,
+    responses((status = 201, body = Site), (status = 422, body = Problem)))]
+pub async fn create(
+    State(app): State<AppState>,
+    Body(details): Body<SiteDetails>,
+) -> Result<(axum::http::StatusCode, axum::http::HeaderMap, Json<Site>), ApiError> {
+    let site = app.store.create_site(details.validated()?, app.clock.now()).await?;
+    let (status, headers) = created(format!("/api/v1/sites/{}", site.meta.id));
+    Ok((status, headers, Json(site)))
+}
+
+/// Read a site.
+#[utoipa::path(get, path = "/api/v1/sites/{id}", tag = "sites", params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Site), (status = 404, body = Problem)))]
+pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Site>, ApiError> {
+    app.store.site(id).await?.map(Json).ok_or_else(|| ApiError::not_found(format!("site {id}")))
+}
+
+/// Change a site. Send the version you read; the code cannot change.
+#[utoipa::path(patch, path = "/api/v1/sites/{id}", tag = "sites", params(("id" = uuid::Uuid, Path)), request_body = Patch,
+    responses((status = 200, body = Site), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn update(State(app): State<AppState>, Id(id): Id, Body(patch): Body<Patch>) -> Result<Json<Site>, ApiError> {
+    let current = app.store.site(id).await?.ok_or_else(|| ApiError::not_found(format!("site {id}")))?;
+    let details: SiteDetails = patched(&current.details, patch.details.as_ref())?;
+    let details = details.validated().map_err(|e| prefixed("details", e))?;
+    Ok(Json(app.store.update_site(id, patch.version, details, app.clock.now()).await?))
+}
+
+/// List sites.
+#[utoipa::path(get, path = "/api/v1/sites", tag = "sites", params(SiteQuery),
+    responses((status = 200, body = Page<Site>), (status = 400, body = Problem)))]
+pub async fn list(State(app): State<AppState>, Query(q): Query<SiteQuery>) -> Result<Json<Page<Site>>, ApiError> {
+    let filter = SiteFilter { kind: q.kind, country: q.country.map(String::from) };
+    let page = app.store.sites(&filter, q.cursor.as_deref(), q.limit.unwrap_or(DEFAULT_LIMIT)).await?;
+    Ok(Json(page))
+}

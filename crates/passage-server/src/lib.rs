@@ -1,0 +1,127 @@
+//! HTTP for Passage: the JSON API under `/api/v1`, its OpenAPI document, health checks.
+//!
+//! Handlers are thin: they parse the request into domain types, call the store, and turn
+//! errors into `application/problem+json`. Every API route is registered through
+//! `utoipa-axum`, so every route is in the OpenAPI document.
+
+pub mod api;
+pub mod extract;
+pub mod problem;
+pub mod token;
+
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use passage_store::Store;
+use time::{Date, OffsetDateTime};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::problem::ApiError;
+
+/// Largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Where the server gets the time from; tests can fix it.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> OffsetDateTime + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Self {
+        Self(Arc::new(OffsetDateTime::now_utc))
+    }
+
+    pub fn fixed(at: OffsetDateTime) -> Self {
+        Self(Arc::new(move || at))
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        (self.0)()
+    }
+
+    pub fn today(&self) -> Date {
+        self.now().date()
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Clock,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Passage API", description = "Registration, documents and households of a mixed movement."),
+    tags(
+        (name = "sites", description = "Landing points, border posts, reception centres, camps"),
+        (name = "arrivals", description = "Landings, crossings and convoys"),
+        (name = "households", description = "Level-1 and level-2 registration"),
+        (name = "persons", description = "Individuals"),
+        (name = "documents", description = "Identity documents and MRZ verification"),
+    )
+)]
+struct ApiDoc;
+
+fn api() -> OpenApiRouter<AppState> {
+    use api::{arrivals, documents, households, persons, sites};
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(sites::create, sites::list))
+        .routes(routes!(sites::read, sites::update))
+        .routes(routes!(arrivals::create, arrivals::list))
+        .routes(routes!(arrivals::read, arrivals::update))
+        .routes(routes!(households::create, households::list))
+        .routes(routes!(households::read, households::update))
+        .routes(routes!(households::add_members))
+        .routes(routes!(households::token))
+        .routes(routes!(persons::list))
+        .routes(routes!(persons::read, persons::update))
+        .routes(routes!(persons::by_number))
+        .routes(routes!(persons::token))
+        .routes(routes!(documents::create))
+        .routes(routes!(documents::read, documents::update))
+        .routes(routes!(documents::list))
+        .routes(routes!(documents::verify))
+}
+
+/// The OpenAPI document of the API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}
+
+async fn healthz(State(app): State<AppState>) -> impl IntoResponse {
+    if app.store.ping().await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api().split_for_parts();
+    let doc = Arc::new(doc);
+    api.route("/api/v1/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
+        .route("/healthz", get(healthz))
+        .fallback(|| async { ApiError::not_found("this path") })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves `router` on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,115 @@
+//! Errors as `application/problem+json` (RFC 9457), each naming the field it is about.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use passage_domain::error::{FieldError, ValidationErrors};
+use passage_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The fields at fault, by path (`members[1].person.sex`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// With a 409: the version the record is at now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    Invalid(ValidationErrors),
+    #[error("the request body is not valid JSON: {0}")]
+    Malformed(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{what} was not found")]
+    NotFound { what: String },
+    #[error("{0}")]
+    Conflict(String, i64),
+    #[error("the request body is larger than the limit")]
+    TooLarge,
+    #[error("send the body as application/json")]
+    UnsupportedMediaType,
+    #[error("this path does not accept that method")]
+    MethodNotAllowed,
+    #[error("the service cannot answer now; try again")]
+    Unavailable,
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid(ValidationErrors::one(field, message))
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound { what: what.into() }
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(e: ValidationErrors) -> Self {
+        Self::Invalid(e)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { entity, id } => Self::not_found(format!("{entity} {id}")),
+            StoreError::Conflict { current, .. } => Self::Conflict(e.to_string(), current),
+            StoreError::Invalid(v) => Self::Invalid(v),
+            StoreError::Database(_) | StoreError::Corrupt(_) | StoreError::Url(_) => {
+                tracing::error!(error = %e, "store failed");
+                Self::Unavailable
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, kind, title) = match &self {
+            Self::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input"),
+            Self::Malformed(_) => (StatusCode::BAD_REQUEST, "malformed", "Malformed request body"),
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
+            Self::NotFound { .. } => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            Self::Conflict(..) => (StatusCode::CONFLICT, "conflict", "Version conflict"),
+            Self::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Request too large"),
+            Self::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "media-type", "Unsupported media type"),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method", "Method not allowed"),
+            Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
+        };
+        let errors = match &self {
+            Self::Invalid(v) => v.0.clone(),
+            _ => Vec::new(),
+        };
+        let current_version = match &self {
+            Self::Conflict(_, v) => Some(*v),
+            _ => None,
+        };
+        let body = Problem {
+            kind: format!("urn:passage:problem:{kind}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail: self.to_string(),
+            errors,
+            current_version,
+        };
+        let mut response = (status, axum::Json(body)).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response
+    }
+}

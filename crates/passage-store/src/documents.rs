@@ -1,0 +1,130 @@
+//! Documents held by persons.
+
+// SQL built at run time is assembled from constant text only; values are always bound.
+use sqlx::AssertSqlSafe;
+use passage_domain::document::ValidDocument;
+use passage_domain::record::{Document, Meta};
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::error::StoreError;
+use crate::history;
+use crate::sites::meta;
+use crate::sql::{self, Arg, Builder, Page};
+use crate::Store;
+
+#[derive(Debug, Clone, Default)]
+pub struct DocumentFilter {
+    pub person_id: Option<Uuid>,
+    pub number: Option<String>,
+}
+
+const COLUMNS: &str = "id, person_id, details, verification, version, created_at, updated_at";
+
+fn decode(row: &AnyRow) -> Result<Document, StoreError> {
+    Ok(Document {
+        meta: meta(row)?,
+        person_id: sql::uuid(&sql::text(row, "person_id")?)?,
+        details: sql::json(row, "details")?,
+        verification: sql::opt_json(row, "verification")?,
+    })
+}
+
+async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<Document, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1");
+    let row = sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_one(c).await?;
+    decode(&row)
+}
+
+impl Store {
+    /// Records a document for a person who exists.
+    pub async fn add_document(&self, person_id: Uuid, doc: ValidDocument, now: OffsetDateTime) -> Result<Document, StoreError> {
+        let document = Document {
+            meta: Meta { id: Uuid::now_v7(), version: 1, created_at: now, updated_at: now },
+            person_id,
+            details: doc.details,
+            verification: doc.verification,
+        };
+        let out = document.clone();
+        self.writer
+            .write(move |c| {
+                Box::pin(async move {
+                    let found = sqlx::query("SELECT id FROM persons WHERE id = $1")
+                        .bind(person_id.to_string())
+                        .fetch_optional(&mut *c)
+                        .await?;
+                    if found.is_none() {
+                        return Err(StoreError::NotFound { entity: "person", id: person_id });
+                    }
+                    let d = &document.details;
+                    let json = serde_json::to_value(d)?;
+                    sqlx::query(
+                        "INSERT INTO documents (id, person_id, kind, number, issuing_state, details, verification, version, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+                    )
+                    .bind(document.meta.id.to_string())
+                    .bind(person_id.to_string())
+                    .bind(d.kind.code().to_owned())
+                    .bind(d.number.clone())
+                    .bind(d.issuing_state.as_ref().map(|s| s.as_str().to_owned()))
+                    .bind(json.to_string())
+                    .bind(document.verification.as_ref().map(serde_json::to_string).transpose()?)
+                    .bind(sql::ts(now))
+                    .execute(&mut *c)
+                    .await?;
+                    history::record(c, "document", document.meta.id, "created", 1, now, &json).await?;
+                    Ok(out)
+                })
+            })
+            .await
+    }
+
+    pub async fn document(&self, id: Uuid) -> Result<Option<Document>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.read).await?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    pub async fn update_document(&self, id: Uuid, version: i64, doc: ValidDocument, now: OffsetDateTime) -> Result<Document, StoreError> {
+        self.writer
+            .write(move |c| {
+                Box::pin(async move {
+                    let d = &doc.details;
+                    let json = serde_json::to_value(d)?;
+                    let done = sqlx::query(
+                        "UPDATE documents SET kind = $1, number = $2, issuing_state = $3, details = $4, verification = $5, \
+                         version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
+                    )
+                    .bind(d.kind.code().to_owned())
+                    .bind(d.number.clone())
+                    .bind(d.issuing_state.as_ref().map(|s| s.as_str().to_owned()))
+                    .bind(json.to_string())
+                    .bind(doc.verification.as_ref().map(serde_json::to_string).transpose()?)
+                    .bind(sql::ts(now))
+                    .bind(id.to_string())
+                    .bind(version)
+                    .execute(&mut *c)
+                    .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(history::missing_or_conflict(c, "documents", "document", id, version).await);
+                    }
+                    history::record(c, "document", id, "updated", version + 1, now, &json).await?;
+                    fetch(c, id).await
+                })
+            })
+            .await
+    }
+
+    pub async fn documents(&self, filter: &DocumentFilter, cursor: Option<&str>, limit: u32) -> Result<Page<Document>, StoreError> {
+        let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM documents WHERE 1 = 1"));
+        if let Some(p) = filter.person_id {
+            b.push(" AND person_id = ?", Arg::Text(p.to_string()));
+        }
+        if let Some(n) = &filter.number {
+            b.push(" AND number = ?", Arg::Text(n.trim().to_uppercase()));
+        }
+        sql::page(&self.read, b, cursor, limit, decode).await
+    }
+}

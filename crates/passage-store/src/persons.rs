@@ -1,0 +1,196 @@
+//! Persons.
+
+// SQL built at run time is assembled from constant text only; values are always bound.
+use sqlx::AssertSqlSafe;
+use passage_domain::codes::Nationality;
+use passage_domain::household::Relationship;
+use passage_domain::person::{PersonDetails, PersonStatus, RegistrationLevel, Sex};
+use passage_domain::record::Person;
+use passage_domain::regno::RegistrationNumber;
+use passage_domain::text;
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::error::StoreError;
+use crate::history;
+use crate::sites::meta;
+use crate::sql::{self, Arg, Builder, Page};
+use crate::Store;
+
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    pub site_id: Option<Uuid>,
+    pub household_id: Option<Uuid>,
+    pub status: Option<PersonStatus>,
+    pub sex: Option<Sex>,
+    pub nationality: Option<Nationality>,
+    pub registration_level: Option<RegistrationLevel>,
+    /// Every word must appear in one of the person's names (case and accents folded).
+    pub name: Option<String>,
+}
+
+pub(crate) const COLUMNS: &str = "id, registration_number, household_id, site_id, relationship, registration_level, \
+     status, details, version, created_at, updated_at";
+
+/// Nationalities stored as ` MMR BGD ` so that one can be found with LIKE.
+fn nationality_key(d: &PersonDetails) -> String {
+    let mut s = String::from(" ");
+    for n in &d.nationalities {
+        s.push_str(n.code());
+        s.push(' ');
+    }
+    s
+}
+
+pub(crate) fn decode(row: &AnyRow) -> Result<Person, StoreError> {
+    let number = sql::text(row, "registration_number")?;
+    let relationship = sql::text(row, "relationship")?;
+    let status = sql::text(row, "status")?;
+    let level = sql::int(row, "registration_level")?;
+    Ok(Person {
+        meta: meta(row)?,
+        registration_number: RegistrationNumber::parse(&number)
+            .map_err(|_| StoreError::Corrupt(format!("registration number {number}")))?,
+        household_id: sql::uuid(&sql::text(row, "household_id")?)?,
+        site_id: sql::uuid(&sql::text(row, "site_id")?)?,
+        relationship: Relationship::from_code(&relationship)
+            .ok_or_else(|| StoreError::Corrupt(format!("relationship {relationship}")))?,
+        registration_level: u8::try_from(level)
+            .ok()
+            .and_then(|l| RegistrationLevel::try_from(l).ok())
+            .ok_or_else(|| StoreError::Corrupt(format!("registration level {level}")))?,
+        status: PersonStatus::from_code(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+        details: sql::json(row, "details")?,
+    })
+}
+
+/// Inserts a new person in the caller's transaction.
+pub(crate) async fn insert(c: &mut AnyConnection, p: &Person) -> Result<(), StoreError> {
+    let d = &p.details;
+    let json = serde_json::to_value(d)?;
+    sqlx::query(
+        "INSERT INTO persons (id, registration_number, household_id, site_id, relationship, registration_level, status, \
+         sex, birth_date, nationality, name_key, details, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+    )
+    .bind(p.meta.id.to_string())
+    .bind(p.registration_number.to_string())
+    .bind(p.household_id.to_string())
+    .bind(p.site_id.to_string())
+    .bind(p.relationship.code().to_owned())
+    .bind(i64::from(u8::from(p.registration_level)))
+    .bind(p.status.code().to_owned())
+    .bind(d.sex.code().to_owned())
+    .bind(d.date_of_birth.map(|b| b.date.to_string()))
+    .bind(nationality_key(d))
+    .bind(d.name_key())
+    .bind(json.to_string())
+    .bind(p.meta.version)
+    .bind(sql::ts(p.meta.created_at))
+    .execute(&mut *c)
+    .await?;
+    history::record(c, "person", p.meta.id, "registered", p.meta.version, p.meta.created_at, &json).await
+}
+
+async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<Person, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM persons WHERE id = $1");
+    let row = sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_one(c).await?;
+    decode(&row)
+}
+
+/// What an update of a person may change.
+#[derive(Debug, Clone)]
+pub struct PersonChange {
+    pub details: PersonDetails,
+    pub status: PersonStatus,
+    pub registration_level: RegistrationLevel,
+}
+
+impl Store {
+    pub async fn person(&self, id: Uuid) -> Result<Option<Person>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM persons WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.read).await?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    /// The person, or the household head, holding a registration number.
+    pub async fn person_by_number(&self, number: &RegistrationNumber) -> Result<Option<Person>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM persons WHERE registration_number = $1");
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(number.to_string()).fetch_optional(&self.read).await?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    pub async fn update_person(
+        &self,
+        id: Uuid,
+        version: i64,
+        change: PersonChange,
+        now: OffsetDateTime,
+    ) -> Result<Person, StoreError> {
+        self.writer
+            .write(move |c| {
+                Box::pin(async move {
+                    let d = &change.details;
+                    let json = serde_json::to_value(d)?;
+                    let done = sqlx::query(
+                        "UPDATE persons SET status = $1, registration_level = $2, sex = $3, birth_date = $4, nationality = $5, \
+                         name_key = $6, details = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
+                    )
+                    .bind(change.status.code().to_owned())
+                    .bind(i64::from(u8::from(change.registration_level)))
+                    .bind(d.sex.code().to_owned())
+                    .bind(d.date_of_birth.map(|b| b.date.to_string()))
+                    .bind(nationality_key(d))
+                    .bind(d.name_key())
+                    .bind(json.to_string())
+                    .bind(sql::ts(now))
+                    .bind(id.to_string())
+                    .bind(version)
+                    .execute(&mut *c)
+                    .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(history::missing_or_conflict(c, "persons", "person", id, version).await);
+                    }
+                    let detail = serde_json::json!({
+                        "status": change.status,
+                        "registration_level": change.registration_level,
+                        "details": json,
+                    });
+                    history::record(c, "person", id, "updated", version + 1, now, &detail).await?;
+                    fetch(c, id).await
+                })
+            })
+            .await
+    }
+
+    pub async fn persons(&self, filter: &PersonFilter, cursor: Option<&str>, limit: u32) -> Result<Page<Person>, StoreError> {
+        let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM persons WHERE 1 = 1"));
+        if let Some(s) = filter.site_id {
+            b.push(" AND site_id = ?", Arg::Text(s.to_string()));
+        }
+        if let Some(h) = filter.household_id {
+            b.push(" AND household_id = ?", Arg::Text(h.to_string()));
+        }
+        if let Some(s) = filter.status {
+            b.push(" AND status = ?", Arg::Text(s.code().to_owned()));
+        }
+        if let Some(s) = filter.sex {
+            b.push(" AND sex = ?", Arg::Text(s.code().to_owned()));
+        }
+        if let Some(n) = &filter.nationality {
+            b.push(" AND nationality LIKE ?", Arg::Text(format!("% {} %", n.code())));
+        }
+        if let Some(l) = filter.registration_level {
+            b.push(" AND registration_level = ?", Arg::Int(i64::from(u8::from(l))));
+        }
+        if let Some(q) = &filter.name {
+            for word in text::fold(q).split(' ').filter(|w| !w.is_empty()) {
+                let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                b.push(" AND name_key LIKE ? ESCAPE '\\'", Arg::Text(format!("%{escaped}%")));
+            }
+        }
+        sql::page(&self.read, b, cursor, limit, decode).await
+    }
+}

@@ -1,0 +1,183 @@
+//! `passage bench register`: registrations over real HTTP at several concurrency levels,
+//! on SQLite and (when given) PostgreSQL, printing registrations per second and latency.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use passage_domain::arrival::{ArrivalDetails, ArrivalMode};
+use passage_domain::codes::Country;
+use passage_domain::regno::SiteCode;
+use passage_domain::site::{SiteDetails, SiteKind};
+use passage_server::{AppState, Clock};
+use passage_store::Store;
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+#[derive(Debug, Subcommand)]
+pub enum Bench {
+    /// Register persons over HTTP at concurrency 1, 8 and 64 (by default) and print
+    /// persons per second with p50/p99 latency, for each database.
+    Register(RegisterArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// Registrations per concurrency level.
+    #[arg(long, default_value_t = 5000)]
+    requests: usize,
+    /// Concurrency levels, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "1,8,64")]
+    concurrency: Vec<usize>,
+    /// Also run against this PostgreSQL database (its tables are added to, not dropped).
+    #[arg(long, env = "PASSAGE_BENCH_PG_URL")]
+    postgres: Option<String>,
+}
+
+pub async fn run(bench: Bench) -> anyhow::Result<()> {
+    match bench {
+        Bench::Register(args) => register(args).await,
+    }
+}
+
+async fn register(args: RegisterArgs) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("passage-bench-{}", Uuid::now_v7()));
+    std::fs::create_dir_all(&dir)?;
+    let sqlite = format!("sqlite://{}", dir.join("bench.db").display());
+    let mut targets = vec![("sqlite", sqlite)];
+    if let Some(pg) = args.postgres.clone() {
+        targets.push(("postgres", pg));
+    }
+    println!("passage bench register: {} single-person households per level, over HTTP on loopback", args.requests);
+    println!("{:<9} {:>11} {:>12} {:>9} {:>9} {:>9}", "database", "concurrency", "persons/s", "p50 ms", "p99 ms", "errors");
+    let result = async {
+        for (name, url) in &targets {
+            let store = Store::open(url).await.with_context(|| format!("cannot open {name}"))?;
+            for &c in &args.concurrency {
+                let r = drive(&store, c, args.requests).await?;
+                println!(
+                    "{:<9} {:>11} {:>12.0} {:>9.2} {:>9.2} {:>9}",
+                    name, c, r.per_second, r.p50_ms, r.p99_ms, r.errors
+                );
+            }
+            store.close().await;
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+struct Figures {
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: usize,
+}
+
+/// Serves `store` on a free loopback port and registers `total` households of one person
+/// with `concurrency` clients, each waiting for its answer before sending the next.
+async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Result<Figures> {
+    let clock = Clock::system();
+    let now = clock.now();
+    let code = bench_site_code();
+    let site = store
+        .create_site(
+            SiteDetails {
+                code: SiteCode::try_from(code).map_err(anyhow::Error::msg)?,
+                name: "Benchmark landing point".into(),
+                kind: SiteKind::LandingPoint,
+                country: Country::try_from("IDN".to_owned()).map_err(anyhow::Error::msg)?,
+                admin_pcode: None,
+                coordinates: None,
+                capacity: 0,
+            },
+            now,
+        )
+        .await?;
+    let arrival = store
+        .create_arrival(
+            ArrivalDetails {
+                site_id: site.meta.id,
+                mode: ArrivalMode::Sea,
+                arrived_at: now,
+                route: None,
+                origin: None,
+                origin_country: None,
+                persons_reported: None,
+                incident_id: None,
+                notes: None,
+            },
+            now,
+        )
+        .await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/api/v1/households", listener.local_addr()?);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let state = AppState { store: store.clone(), clock };
+    let server = tokio::spawn(passage_server::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut workers = Vec::with_capacity(concurrency);
+    for _ in 0..concurrency {
+        let (client, url, next) = (client.clone(), url.clone(), next.clone());
+        let arrival_id = arrival.meta.id;
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0usize;
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= total {
+                    break;
+                }
+                let body = serde_json::json!({
+                    "arrival_id": arrival_id,
+                    "size": 1,
+                    "head": { "given_name": format!("Nur {i}"), "family_name": "Begum", "sex": "F",
+                              "date_of_birth": { "date": "1990-01-01", "precision": "year_only" },
+                              "nationalities": ["stateless"], "languages": ["rhg"] }
+                });
+                let t = Instant::now();
+                match client.post(&url).json(&body).send().await {
+                    Ok(r) if r.status() == reqwest::StatusCode::CREATED => latencies.push(t.elapsed()),
+                    _ => errors += 1,
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies: Vec<Duration> = Vec::with_capacity(total);
+    let mut errors = 0;
+    for w in workers {
+        let (l, e) = w.await?;
+        latencies.extend(l);
+        errors += e;
+    }
+    let elapsed = started.elapsed();
+    let _ = stop.send(());
+    server.await??;
+    latencies.sort();
+    let pct = |p: f64| {
+        let i = ((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1);
+        latencies.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    Ok(Figures {
+        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50_ms: pct(0.50),
+        p99_ms: pct(0.99),
+        errors,
+    })
+}
+
+/// A fresh site code for each run, so that runs against one PostgreSQL database do not
+/// collide: four letters of the registration alphabet.
+fn bench_site_code() -> String {
+    const LETTERS: &[u8] = b"ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut rng = fastrand::Rng::new();
+    (0..4).map(|_| char::from(LETTERS[rng.usize(..LETTERS.len())])).collect()
+}

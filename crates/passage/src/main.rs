@@ -1,0 +1,157 @@
+//! `passage`: registration for mixed movements. Serves the API, builds the demo, runs
+//! migrations, prints tokens, and measures itself.
+
+mod bench;
+mod demo;
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use passage_server::{AppState, Clock};
+use passage_store::Store;
+
+/// Registration for mixed movements: register every person once, verify documents, and
+/// share accurate numbers.
+#[derive(Debug, Parser)]
+#[command(name = "passage", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the JSON API (and /healthz) until interrupted.
+    Serve(ServeArgs),
+    /// Fill the database with a demo scenario (a night-time sea landing in Aceh, returnees
+    /// at the Entikong border post) and serve it.
+    Demo {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Build the scenario and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Bring the database schema up to date and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Write the printable token (SVG with a QR code) of a registration number.
+    Token {
+        /// The registration number, e.g. PDE-000012-7.
+        number: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Where to write the SVG; standard output when left out.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Measure Passage; prints figures.
+    Bench {
+        #[command(subcommand)]
+        what: bench::Bench,
+    },
+}
+
+#[derive(Debug, Args)]
+struct DatabaseArg {
+    /// A SQLite file (passage.db, sqlite://path) or a PostgreSQL URL (postgres://…).
+    #[arg(long, env = "PASSAGE_DATABASE_URL", default_value = "passage.db")]
+    database: String,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (the address is printed).
+    #[arg(long, env = "PASSAGE_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    #[command(flatten)]
+    db: DatabaseArg,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PASSAGE_LOG").unwrap_or_else(|_| "passage=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve(args) => {
+            let store = open(&args.db.database).await?;
+            serve(store, args.bind, |_| {}).await
+        }
+        Command::Demo { serve: args, no_serve } => {
+            let store = open(&args.db.database).await?;
+            demo::build(&store, Clock::system()).await?;
+            if no_serve {
+                return Ok(());
+            }
+            serve(store, args.bind, demo::print_tour).await
+        }
+        Command::Migrate { db } => {
+            let backend = passage_store::migrate_only(&db.database)
+                .await
+                .with_context(|| "migration failed")?;
+            println!("schema up to date ({backend:?})");
+            Ok(())
+        }
+        Command::Token { number, db, out } => {
+            let number = passage_domain::regno::RegistrationNumber::parse(&number)?;
+            let store = open(&db.database).await?;
+            let person = store
+                .person_by_number(&number)
+                .await?
+                .with_context(|| format!("no person has registration number {number}"))?;
+            let svg = passage_server::token::card(&person.registration_number, "Passage registration")?;
+            match out {
+                Some(path) => std::fs::write(&path, svg).with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{svg}"),
+            }
+            Ok(())
+        }
+        Command::Bench { what } => bench::run(what).await,
+    }
+}
+
+async fn open(url: &str) -> anyhow::Result<Store> {
+    Store::open(url).await.with_context(|| "cannot open the database")
+}
+
+/// Binds first, prints the address (scripts read it), then serves until Ctrl-C or SIGTERM.
+async fn serve(store: Store, bind: SocketAddr, after_bind: impl FnOnce(&str)) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    println!("passage listening on {url}");
+    after_bind(&url);
+    let state = AppState { store: store.clone(), clock: Clock::system() };
+    passage_server::serve(listener, state, shutdown()).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
