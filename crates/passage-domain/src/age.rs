@@ -100,7 +100,9 @@ pub fn age_between(born: Date, reference: Date) -> Option<u32> {
 }
 
 /// The five standard age brackets, plus unknown age.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 pub enum AgeBracket {
     #[serde(rename = "0_4")]
     Age0To4,
@@ -158,17 +160,32 @@ mod tests {
 
     #[test]
     fn age_counts_completed_years() {
-        assert_eq!(age_between(date!(2008 - 03 - 14), date!(2026 - 03 - 13)), Some(17));
-        assert_eq!(age_between(date!(2008 - 03 - 14), date!(2026 - 03 - 14)), Some(18));
-        assert_eq!(age_between(date!(2008 - 02 - 29), date!(2026 - 02 - 28)), Some(17));
-        assert_eq!(age_between(date!(2026 - 03 - 14), date!(2026 - 03 - 13)), None);
+        assert_eq!(
+            age_between(date!(2008 - 03 - 14), date!(2026 - 03 - 13)),
+            Some(17)
+        );
+        assert_eq!(
+            age_between(date!(2008 - 03 - 14), date!(2026 - 03 - 14)),
+            Some(18)
+        );
+        assert_eq!(
+            age_between(date!(2008 - 02 - 29), date!(2026 - 02 - 28)),
+            Some(17)
+        );
+        assert_eq!(
+            age_between(date!(2026 - 03 - 14), date!(2026 - 03 - 13)),
+            None
+        );
     }
 
     #[test]
     fn year_only_counts_from_mid_year() {
-        let dob = DateOfBirth { date: date!(2008 - 11 - 30), precision: DobPrecision::YearOnly }
-            .validated(date!(2026 - 11 - 27))
-            .unwrap();
+        let dob = DateOfBirth {
+            date: date!(2008 - 11 - 30),
+            precision: DobPrecision::YearOnly,
+        }
+        .validated(date!(2026 - 11 - 27))
+        .unwrap();
         assert_eq!(dob.date, date!(2008 - 01 - 01));
         assert_eq!(dob.age_at(date!(2026 - 06 - 30)), Some(17));
         assert_eq!(dob.age_at(date!(2026 - 07 - 01)), Some(18));
@@ -177,15 +194,32 @@ mod tests {
     #[test]
     fn future_and_ancient_dates_are_refused() {
         let today = date!(2026 - 11 - 27);
-        let future = DateOfBirth { date: date!(2026 - 11 - 28), precision: DobPrecision::Exact };
+        let future = DateOfBirth {
+            date: date!(2026 - 11 - 28),
+            precision: DobPrecision::Exact,
+        };
         assert!(future.validated(today).is_err());
-        let ancient = DateOfBirth { date: date!(1899 - 12 - 31), precision: DobPrecision::Exact };
+        let ancient = DateOfBirth {
+            date: date!(1899 - 12 - 31),
+            precision: DobPrecision::Exact,
+        };
         assert!(ancient.validated(today).is_err());
     }
 
     #[test]
     fn brackets_follow_the_standard_edges() {
-        let cases = [(0, "0_4"), (4, "0_4"), (5, "5_11"), (11, "5_11"), (12, "12_17"), (17, "12_17"), (18, "18_59"), (59, "18_59"), (60, "60"), (101, "60")];
+        let cases = [
+            (0, "0_4"),
+            (4, "0_4"),
+            (5, "5_11"),
+            (11, "5_11"),
+            (12, "12_17"),
+            (17, "12_17"),
+            (18, "18_59"),
+            (59, "18_59"),
+            (60, "60"),
+            (101, "60"),
+        ];
         for (age, suffix) in cases {
             assert_eq!(AgeBracket::of(Some(age)).suffix(), suffix, "age {age}");
         }

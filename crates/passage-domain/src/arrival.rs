@@ -27,7 +27,9 @@ impl ArrivalMode {
     }
 
     pub fn from_code(s: &str) -> Option<Self> {
-        [Self::Sea, Self::Land, Self::Air].into_iter().find(|m| m.code() == s)
+        [Self::Sea, Self::Land, Self::Air]
+            .into_iter()
+            .find(|m| m.code() == s)
     }
 }
 
@@ -63,10 +65,19 @@ impl ArrivalDetails {
     pub fn validated(self, now: OffsetDateTime) -> Result<Self, ValidationErrors> {
         let mut p = Problems::new();
         if self.arrived_at > now + time::Duration::minutes(10) {
-            p.add("arrived_at", format!("{} is in the future", self.arrived_at));
+            p.add(
+                "arrived_at",
+                format!("{} is in the future", self.arrived_at),
+            );
         }
-        if self.persons_reported.is_some_and(|n| n > MAX_PERSONS_REPORTED) {
-            p.add("persons_reported", format!("more than {MAX_PERSONS_REPORTED}"));
+        if self
+            .persons_reported
+            .is_some_and(|n| n > MAX_PERSONS_REPORTED)
+        {
+            p.add(
+                "persons_reported",
+                format!("more than {MAX_PERSONS_REPORTED}"),
+            );
         }
         let mut clean = |field: &str, v: Option<String>| {
             let v = v.as_deref().and_then(text::clean);
@@ -78,6 +89,11 @@ impl ArrivalDetails {
         let route = clean("route", self.route);
         let origin = clean("origin", self.origin);
         let notes = clean("notes", self.notes);
-        p.finish(Self { route, origin, notes, ..self })
+        p.finish(Self {
+            route,
+            origin,
+            notes,
+            ..self
+        })
     }
 }

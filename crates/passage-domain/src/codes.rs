@@ -112,9 +112,9 @@ impl TryFrom<String> for Language {
             3 => isolang::Language::from_639_3(&code),
             _ => None,
         };
-        found
-            .map(|l| Self(l.to_639_3().to_owned()))
-            .ok_or_else(|| format!("'{s}' is not an ISO 639 language code (for example 'rhg', 'ben', 'prs', 'ar')"))
+        found.map(|l| Self(l.to_639_3().to_owned())).ok_or_else(|| {
+            format!("'{s}' is not an ISO 639 language code (for example 'rhg', 'ben', 'prs', 'ar')")
+        })
     }
 }
 
@@ -198,23 +198,38 @@ mod tests {
 
     #[test]
     fn nationality_accepts_stateless_and_unknown() {
-        assert_eq!(Nationality::try_from("XXA".to_owned()).unwrap(), Nationality::Stateless);
-        assert_eq!(Nationality::try_from("unknown".to_owned()).unwrap(), Nationality::Unknown);
+        assert_eq!(
+            Nationality::try_from("XXA".to_owned()).unwrap(),
+            Nationality::Stateless
+        );
+        assert_eq!(
+            Nationality::try_from("unknown".to_owned()).unwrap(),
+            Nationality::Unknown
+        );
         assert!(Nationality::try_from("ZZZ".to_owned()).is_err());
     }
 
     #[test]
     fn languages_are_stored_as_639_3() {
         assert_eq!(Language::try_from("ar".to_owned()).unwrap().as_str(), "ara");
-        assert_eq!(Language::try_from("rhg".to_owned()).unwrap().as_str(), "rhg");
+        assert_eq!(
+            Language::try_from("rhg".to_owned()).unwrap().as_str(),
+            "rhg"
+        );
         assert!(Language::try_from("qqq".to_owned()).is_err());
     }
 
     #[test]
     fn scripts_and_pcodes_are_normalised() {
-        assert_eq!(String::from(Script::try_from("arab".to_owned()).unwrap()), "Arab");
+        assert_eq!(
+            String::from(Script::try_from("arab".to_owned()).unwrap()),
+            "Arab"
+        );
         assert!(Script::try_from("Arabic".to_owned()).is_err());
-        assert_eq!(String::from(PCode::try_from("id1107".to_owned()).unwrap()), "ID1107");
+        assert_eq!(
+            String::from(PCode::try_from("id1107".to_owned()).unwrap()),
+            "ID1107"
+        );
         assert!(PCode::try_from("1107".to_owned()).is_err());
     }
 }

@@ -65,7 +65,9 @@ pub struct DocumentDetails {
     #[schema(value_type = Option<String>, format = Date)]
     pub expiry_date: Option<Date>,
     /// The machine-readable zone as printed, lines separated by newlines.
-    #[schema(example = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10")]
+    #[schema(
+        example = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+    )]
     pub mrz: Option<String>,
     /// Keep a document whose MRZ fails its check digits (a damaged or worn document);
     /// without this such an MRZ is refused so that a typing error can be corrected.
@@ -168,16 +170,29 @@ impl DocumentDetails {
     /// issuing state and expiry from the MRZ where they were left out. An MRZ with a failing
     /// check digit is refused unless `accept_damaged_mrz` is set; a number or issuing state
     /// that contradicts the MRZ is refused.
-    pub fn validated(self, today: Date, person: Option<&PersonDetails>) -> Result<ValidDocument, ValidationErrors> {
+    pub fn validated(
+        self,
+        today: Date,
+        person: Option<&PersonDetails>,
+    ) -> Result<ValidDocument, ValidationErrors> {
         let mut p = Problems::new();
-        let mut number = self.number.as_deref().and_then(text::clean).map(|n| n.to_uppercase());
+        let mut number = self
+            .number
+            .as_deref()
+            .and_then(text::clean)
+            .map(|n| n.to_uppercase());
         if number.as_ref().is_some_and(|n| n.chars().count() > 40) {
             p.add("number", "longer than 40 characters");
         }
         let mut issuing_state = self.issuing_state;
         let mut expiry_date = self.expiry_date;
         let mut verification = None;
-        let mrz_text = self.mrz.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let mrz_text = self
+            .mrz
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
         if let Some(text) = &mrz_text {
             match verify_mrz(text, today, person) {
                 Err(e) => p.add("mrz", e.to_string()),
@@ -196,15 +211,26 @@ impl DocumentDetails {
                         }
                     }
                     match &number {
-                        Some(n) if !m.document_number.is_empty() && *n != m.document_number => p.add(
-                            "number",
-                            format!("{n} differs from the MRZ document number {}", m.document_number),
-                        ),
+                        Some(n) if !m.document_number.is_empty() && *n != m.document_number => p
+                            .add(
+                                "number",
+                                format!(
+                                    "{n} differs from the MRZ document number {}",
+                                    m.document_number
+                                ),
+                            ),
                         Some(_) => {}
-                        None => number = (!m.document_number.is_empty()).then(|| m.document_number.clone()),
+                        None => {
+                            number =
+                                (!m.document_number.is_empty()).then(|| m.document_number.clone())
+                        }
                     }
                     // Germany is the one state printed with a one-letter code.
-                    let mrz_state = if m.issuing_state == "D" { "DEU".to_owned() } else { m.issuing_state.clone() };
+                    let mrz_state = if m.issuing_state == "D" {
+                        "DEU".to_owned()
+                    } else {
+                        m.issuing_state.clone()
+                    };
                     match &issuing_state {
                         Some(s) if s.as_str() != mrz_state => p.add(
                             "issuing_state",
@@ -222,7 +248,13 @@ impl DocumentDetails {
             p.add("number", "a document needs a number or an MRZ");
         }
         p.finish(ValidDocument {
-            details: DocumentDetails { number, issuing_state, expiry_date, mrz: mrz_text, ..self },
+            details: DocumentDetails {
+                number,
+                issuing_state,
+                expiry_date,
+                mrz: mrz_text,
+                ..self
+            },
             verification,
         })
     }

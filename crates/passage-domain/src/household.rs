@@ -33,7 +33,9 @@ impl GroupKind {
     }
 
     pub fn from_code(s: &str) -> Option<Self> {
-        [Self::Family, Self::Group].into_iter().find(|k| k.code() == s)
+        [Self::Family, Self::Group]
+            .into_iter()
+            .find(|k| k.code() == s)
     }
 }
 
@@ -210,7 +212,10 @@ impl HouseholdRegistration {
         let mut members = Vec::with_capacity(self.members.len());
         for (i, m) in self.members.into_iter().enumerate() {
             if m.relationship == Relationship::Head {
-                p.add(format!("members[{i}].relationship"), "the head is given in `head`, not among the members");
+                p.add(
+                    format!("members[{i}].relationship"),
+                    "the head is given in `head`, not among the members",
+                );
             }
             match m.person.validated(today) {
                 Ok(person) => members.push(MemberDetails { person, ..m }),
@@ -224,29 +229,51 @@ impl HouseholdRegistration {
         } else if size > MAX_HOUSEHOLD_SIZE {
             p.add("size", format!("{size} is more than {MAX_HOUSEHOLD_SIZE}; register large groups as several households"));
         } else if size < registered {
-            p.add("size", format!("{size} is fewer than the {registered} people registered (head and members)"));
+            p.add(
+                "size",
+                format!(
+                    "{size} is fewer than the {registered} people registered (head and members)"
+                ),
+            );
         }
         let level_one = members.is_empty();
         let breakdown = match (self.breakdown, &head) {
             (Some(b), _) => {
                 if b.total() != size {
-                    p.add("breakdown", format!("the counts add up to {}, but size is {size}", b.total()));
+                    p.add(
+                        "breakdown",
+                        format!("the counts add up to {}, but size is {size}", b.total()),
+                    );
                 }
                 b
             }
-            (None, Some(head)) if !level_one || size == 1 => {
-                Breakdown::of(std::iter::once(head).chain(members.iter().map(|m| &m.person)), today)
-            }
+            (None, Some(head)) if !level_one || size == 1 => Breakdown::of(
+                std::iter::once(head).chain(members.iter().map(|m| &m.person)),
+                today,
+            ),
             (None, Some(_)) => {
-                p.add("breakdown", "a level-1 registration needs the count by sex and age bracket");
+                p.add(
+                    "breakdown",
+                    "a level-1 registration needs the count by sex and age bracket",
+                );
                 Breakdown::default()
             }
             (None, None) => Breakdown::default(),
         };
         let Some(head) = head else {
-            return Err(p.finish(()).err().unwrap_or_else(|| ValidationErrors::one("head", "is not valid")));
+            return Err(p
+                .finish(())
+                .err()
+                .unwrap_or_else(|| ValidationErrors::one("head", "is not valid")));
         };
-        p.finish(ValidHousehold { arrival_id: self.arrival_id, kind: self.kind, size, breakdown, head, members })
+        p.finish(ValidHousehold {
+            arrival_id: self.arrival_id,
+            kind: self.kind,
+            size,
+            breakdown,
+            head,
+            members,
+        })
     }
 }
 
@@ -289,7 +316,12 @@ mod tests {
 
     #[test]
     fn level_one_counts_must_add_up_to_size() {
-        let b = Breakdown { f_18_59: 1, m_0_4: 2, f_5_11: 1, ..Default::default() };
+        let b = Breakdown {
+            f_18_59: 1,
+            m_0_4: 2,
+            f_5_11: 1,
+            ..Default::default()
+        };
         let ok = level_one(4, b).validated(TODAY).unwrap();
         assert!(ok.is_level_one());
         let err = level_one(5, b).validated(TODAY).unwrap_err();
@@ -307,11 +339,17 @@ mod tests {
     #[test]
     fn level_two_derives_size_and_breakdown_from_members() {
         let mut child = PersonDetails::named("Ayub", Sex::M);
-        child.date_of_birth = Some(DateOfBirth { date: date!(2020 - 01 - 01), precision: DobPrecision::YearOnly });
+        child.date_of_birth = Some(DateOfBirth {
+            date: date!(2020 - 01 - 01),
+            precision: DobPrecision::YearOnly,
+        });
         let r = HouseholdRegistration {
             size: None,
             breakdown: None,
-            members: vec![MemberDetails { relationship: Relationship::Child, person: child }],
+            members: vec![MemberDetails {
+                relationship: Relationship::Child,
+                person: child,
+            }],
             ..level_one(0, Breakdown::default())
         };
         let v = r.validated(TODAY).unwrap();
@@ -329,8 +367,14 @@ mod tests {
             size: None,
             breakdown: None,
             members: vec![
-                MemberDetails { relationship: Relationship::Child, person: PersonDetails::named("Nur", Sex::F) },
-                MemberDetails { relationship: Relationship::Child, person: bad },
+                MemberDetails {
+                    relationship: Relationship::Child,
+                    person: PersonDetails::named("Nur", Sex::F),
+                },
+                MemberDetails {
+                    relationship: Relationship::Child,
+                    person: bad,
+                },
             ],
             ..level_one(0, Breakdown::default())
         };
@@ -340,9 +384,17 @@ mod tests {
 
     #[test]
     fn size_bounds_are_enforced() {
-        let err = level_one(0, Breakdown::default()).validated(TODAY).unwrap_err();
+        let err = level_one(0, Breakdown::default())
+            .validated(TODAY)
+            .unwrap_err();
         assert_eq!(err.0[0].field, "size");
-        let big = Breakdown { m_18_59: 61, ..Default::default() };
-        assert_eq!(level_one(61, big).validated(TODAY).unwrap_err().0[0].field, "size");
+        let big = Breakdown {
+            m_18_59: 61,
+            ..Default::default()
+        };
+        assert_eq!(
+            level_one(61, big).validated(TODAY).unwrap_err().0[0].field,
+            "size"
+        );
     }
 }

@@ -102,7 +102,9 @@ impl PopulationType {
 
 /// Profile flags describe a situation, not a legal status; several can hold at once
 /// (an asylum-seeker can be a presumed trafficking victim).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ProfileFlag {
     PresumedTraffickingVictim,
@@ -130,7 +132,9 @@ impl utoipa::PartialSchema for RegistrationLevel {
             .schema_type(utoipa::openapi::schema::Type::Integer)
             .minimum(Some(1))
             .maximum(Some(3))
-            .description(Some("1 emergency (household), 2 every individual, 3 full detail"))
+            .description(Some(
+                "1 emergency (household), 2 every individual, 3 full detail",
+            ))
             .into()
     }
 }
@@ -144,7 +148,9 @@ impl TryFrom<u8> for RegistrationLevel {
             1 => Ok(Self::Emergency),
             2 => Ok(Self::Individual),
             3 => Ok(Self::Full),
-            _ => Err(format!("registration level {v} does not exist: use 1, 2 or 3")),
+            _ => Err(format!(
+                "registration level {v} does not exist: use 1, 2 or 3"
+            )),
         }
     }
 }
@@ -178,9 +184,14 @@ impl PersonStatus {
     }
 
     pub fn from_code(s: &str) -> Option<Self> {
-        [Self::Provisional, Self::Active, Self::Merged, Self::Inactive]
-            .into_iter()
-            .find(|t| t.code() == s)
+        [
+            Self::Provisional,
+            Self::Active,
+            Self::Merged,
+            Self::Inactive,
+        ]
+        .into_iter()
+        .find(|t| t.code() == s)
     }
 }
 
@@ -245,7 +256,10 @@ fn clean_list(p: &mut Problems, field: &str, v: Vec<String>) -> Vec<String> {
     for (i, s) in v.iter().enumerate() {
         match text::clean(s) {
             Some(s) if s.chars().count() > MAX_TEXT => {
-                p.add(format!("{field}[{i}]"), format!("longer than {MAX_TEXT} characters"));
+                p.add(
+                    format!("{field}[{i}]"),
+                    format!("longer than {MAX_TEXT} characters"),
+                );
             }
             Some(s) if !out.contains(&s) => out.push(s),
             Some(_) => {}
@@ -278,7 +292,10 @@ impl PersonDetails {
             Some(o) => match text::clean(&o.text) {
                 Some(t) if t.chars().count() <= MAX_TEXT => Some(OriginalName { text: t, ..o }),
                 Some(_) => {
-                    p.add("original_name.text", format!("longer than {MAX_TEXT} characters"));
+                    p.add(
+                        "original_name.text",
+                        format!("longer than {MAX_TEXT} characters"),
+                    );
                     None
                 }
                 None => {
@@ -288,8 +305,15 @@ impl PersonDetails {
             },
             None => None,
         };
-        if given_name.is_none() && family_name.is_none() && original_name.is_none() && other_names.is_empty() {
-            p.add("given_name", "a person needs at least one name (given, family, other, or in original script)");
+        if given_name.is_none()
+            && family_name.is_none()
+            && original_name.is_none()
+            && other_names.is_empty()
+        {
+            p.add(
+                "given_name",
+                "a person needs at least one name (given, family, other, or in original script)",
+            );
         }
         let date_of_birth = match self.date_of_birth.map(|d| d.validated(today)) {
             Some(Ok(d)) => Some(d),
@@ -341,7 +365,10 @@ impl PersonDetails {
         if let Some(first) = self.other_names.first() {
             return first.clone();
         }
-        self.original_name.as_ref().map(|o| o.text.clone()).unwrap_or_default()
+        self.original_name
+            .as_ref()
+            .map(|o| o.text.clone())
+            .unwrap_or_default()
     }
 
     /// Folded text of every name the person is known by, for simple search.
@@ -395,7 +422,10 @@ mod tests {
     fn an_original_script_name_alone_is_enough() {
         let mut p = PersonDetails::named("", Sex::M);
         p.given_name = None;
-        p.original_name = Some(OriginalName { text: "محمد ایوب".into(), script: Script::try_from("Arab".to_owned()).unwrap() });
+        p.original_name = Some(OriginalName {
+            text: "محمد ایوب".into(),
+            script: Script::try_from("Arab".to_owned()).unwrap(),
+        });
         let p = p.validated(TODAY).unwrap();
         assert_eq!(p.display_name(), "محمد ایوب");
     }
@@ -403,14 +433,20 @@ mod tests {
     #[test]
     fn nested_dob_errors_name_their_path() {
         let mut p = PersonDetails::named("Nur", Sex::F);
-        p.date_of_birth = Some(DateOfBirth { date: date!(2027 - 01 - 01), precision: DobPrecision::Exact });
+        p.date_of_birth = Some(DateOfBirth {
+            date: date!(2027 - 01 - 01),
+            precision: DobPrecision::Exact,
+        });
         let err = p.validated(TODAY).unwrap_err();
         assert_eq!(err.0[0].field, "date_of_birth.date");
     }
 
     #[test]
     fn unknown_fields_are_refused() {
-        let err = serde_json::from_str::<PersonDetails>(r#"{"given_name":"Nur","sex":"F","famly_name":"X"}"#).unwrap_err();
+        let err = serde_json::from_str::<PersonDetails>(
+            r#"{"given_name":"Nur","sex":"F","famly_name":"X"}"#,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("famly_name"), "{err}");
     }
 }

@@ -59,7 +59,10 @@ impl Coordinates {
             p.add("latitude", format!("{} is outside -90..90", self.latitude));
         }
         if !(-180.0..=180.0).contains(&self.longitude) {
-            p.add("longitude", format!("{} is outside -180..180", self.longitude));
+            p.add(
+                "longitude",
+                format!("{} is outside -180..180", self.longitude),
+            );
         }
         p.finish(self)
     }
@@ -99,6 +102,10 @@ impl SiteDetails {
             }
             None => None,
         };
-        p.finish(Self { name, coordinates, ..self })
+        p.finish(Self {
+            name,
+            coordinates,
+            ..self
+        })
     }
 }

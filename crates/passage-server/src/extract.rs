@@ -4,9 +4,9 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
@@ -20,7 +20,11 @@ fn locate(prefix: &str, path: String, message: String) -> ApiError {
         if let Some(rest) = message.strip_prefix(marker)
             && let Some(name) = rest.split('`').next()
         {
-            field = if field.is_empty() { name.to_owned() } else { format!("{field}.{name}") };
+            field = if field.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{field}.{name}")
+            };
         }
     }
     let field = match (prefix.is_empty(), field.is_empty()) {
@@ -30,12 +34,19 @@ fn locate(prefix: &str, path: String, message: String) -> ApiError {
         (false, false) => format!("{prefix}.{field}"),
     };
     // Messages of the JSON reader end with a line and column; keep only the reason.
-    let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_owned();
     ApiError::invalid(field, message)
 }
 
 /// Deserialises a JSON value into `T`, naming the field at fault under `prefix`.
-pub fn from_value<T: DeserializeOwned>(prefix: &str, value: serde_json::Value) -> Result<T, ApiError> {
+pub fn from_value<T: DeserializeOwned>(
+    prefix: &str,
+    value: serde_json::Value,
+) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         locate(prefix, path, e.into_inner().to_string())
@@ -54,14 +65,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| {
-                let mime = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-                mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+                let mime = v
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                mime == "application/json"
+                    || (mime.starts_with("application/") && mime.ends_with("+json"))
             });
         if !json {
             return Err(ApiError::UnsupportedMediaType);
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
-            BytesRejection::FailedToBufferBody(f) if f.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
+            BytesRejection::FailedToBufferBody(f)
+                if f.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                ApiError::TooLarge
+            }
             other => ApiError::BadRequest(other.body_text()),
         })?;
         // Syntax first, then shape: a wrong type is then always named by its field.

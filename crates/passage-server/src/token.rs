@@ -15,7 +15,10 @@ pub fn card(number: &RegistrationNumber, label: &str) -> Result<String, qrcode::
         .quiet_zone(true)
         .build();
     // The renderer writes a complete document; nest it without its XML declaration.
-    let qr = qr.split_once("?>").map_or(qr.as_str(), |(_, rest)| rest).trim();
+    let qr = qr
+        .split_once("?>")
+        .map_or(qr.as_str(), |(_, rest)| rest)
+        .trim();
     let qr = qr.replacen("<svg ", "<svg x=\"20\" y=\"20\" ", 1);
     Ok(format!(
         concat!(
@@ -34,7 +37,10 @@ pub fn card(number: &RegistrationNumber, label: &str) -> Result<String, qrcode::
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -49,6 +55,9 @@ mod tests {
         assert!(svg.contains(&n.to_string()));
         assert!(svg.contains("Household &lt;5&gt;"));
         assert_eq!(svg.matches("<svg").count(), 2);
-        assert!(svg.contains("<path") || svg.contains("<rect x="), "no QR modules drawn");
+        assert!(
+            svg.contains("<path") || svg.contains("<rect x="),
+            "no QR modules drawn"
+        );
     }
 }

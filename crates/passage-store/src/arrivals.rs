@@ -1,20 +1,20 @@
 //! Arrivals.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
-use sqlx::AssertSqlSafe;
 use passage_domain::arrival::{ArrivalDetails, ArrivalMode};
 use passage_domain::error::ValidationErrors;
 use passage_domain::record::{Arrival, Meta};
-use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+use sqlx::AssertSqlSafe;
+use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::Store;
 use crate::error::StoreError;
 use crate::history;
 use crate::sites::meta;
 use crate::sql::{self, Arg, Builder, Page};
-use crate::Store;
 
 #[derive(Debug, Clone, Default)]
 pub struct ArrivalFilter {
@@ -25,7 +25,10 @@ pub struct ArrivalFilter {
 const COLUMNS: &str = "id, details, version, created_at, updated_at";
 
 fn decode(row: &AnyRow) -> Result<Arrival, StoreError> {
-    Ok(Arrival { meta: meta(row)?, details: sql::json(row, "details")? })
+    Ok(Arrival {
+        meta: meta(row)?,
+        details: sql::json(row, "details")?,
+    })
 }
 
 async fn site_exists(c: &mut AnyConnection, site_id: Uuid) -> Result<(), StoreError> {
@@ -40,9 +43,18 @@ async fn site_exists(c: &mut AnyConnection, site_id: Uuid) -> Result<(), StoreEr
 }
 
 impl Store {
-    pub async fn create_arrival(&self, details: ArrivalDetails, now: OffsetDateTime) -> Result<Arrival, StoreError> {
+    pub async fn create_arrival(
+        &self,
+        details: ArrivalDetails,
+        now: OffsetDateTime,
+    ) -> Result<Arrival, StoreError> {
         let arrival = Arrival {
-            meta: Meta { id: Uuid::now_v7(), version: 1, created_at: now, updated_at: now },
+            meta: Meta {
+                id: Uuid::now_v7(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
             details,
         };
         let out = arrival.clone();
@@ -73,7 +85,10 @@ impl Store {
 
     pub async fn arrival(&self, id: Uuid) -> Result<Option<Arrival>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM arrivals WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.read).await?;
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(&self.read)
+            .await?;
         row.as_ref().map(decode).transpose()
     }
 
@@ -116,7 +131,12 @@ impl Store {
             .await
     }
 
-    pub async fn arrivals(&self, filter: &ArrivalFilter, cursor: Option<&str>, limit: u32) -> Result<Page<Arrival>, StoreError> {
+    pub async fn arrivals(
+        &self,
+        filter: &ArrivalFilter,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Arrival>, StoreError> {
         let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM arrivals WHERE 1 = 1"));
         if let Some(s) = filter.site_id {
             b.push(" AND site_id = ?", Arg::Text(s.to_string()));

@@ -1,19 +1,19 @@
 //! Documents held by persons.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
-use sqlx::AssertSqlSafe;
 use passage_domain::document::ValidDocument;
 use passage_domain::record::{Document, Meta};
-use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+use sqlx::AssertSqlSafe;
+use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::Store;
 use crate::error::StoreError;
 use crate::history;
 use crate::sites::meta;
 use crate::sql::{self, Arg, Builder, Page};
-use crate::Store;
 
 #[derive(Debug, Clone, Default)]
 pub struct DocumentFilter {
@@ -34,15 +34,28 @@ fn decode(row: &AnyRow) -> Result<Document, StoreError> {
 
 async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<Document, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1");
-    let row = sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_one(c).await?;
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_one(c)
+        .await?;
     decode(&row)
 }
 
 impl Store {
     /// Records a document for a person who exists.
-    pub async fn add_document(&self, person_id: Uuid, doc: ValidDocument, now: OffsetDateTime) -> Result<Document, StoreError> {
+    pub async fn add_document(
+        &self,
+        person_id: Uuid,
+        doc: ValidDocument,
+        now: OffsetDateTime,
+    ) -> Result<Document, StoreError> {
         let document = Document {
-            meta: Meta { id: Uuid::now_v7(), version: 1, created_at: now, updated_at: now },
+            meta: Meta {
+                id: Uuid::now_v7(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
             person_id,
             details: doc.details,
             verification: doc.verification,
@@ -83,11 +96,20 @@ impl Store {
 
     pub async fn document(&self, id: Uuid) -> Result<Option<Document>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.read).await?;
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(&self.read)
+            .await?;
         row.as_ref().map(decode).transpose()
     }
 
-    pub async fn update_document(&self, id: Uuid, version: i64, doc: ValidDocument, now: OffsetDateTime) -> Result<Document, StoreError> {
+    pub async fn update_document(
+        &self,
+        id: Uuid,
+        version: i64,
+        doc: ValidDocument,
+        now: OffsetDateTime,
+    ) -> Result<Document, StoreError> {
         self.writer
             .write(move |c| {
                 Box::pin(async move {
@@ -117,7 +139,12 @@ impl Store {
             .await
     }
 
-    pub async fn documents(&self, filter: &DocumentFilter, cursor: Option<&str>, limit: u32) -> Result<Page<Document>, StoreError> {
+    pub async fn documents(
+        &self,
+        filter: &DocumentFilter,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Document>, StoreError> {
         let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM documents WHERE 1 = 1"));
         if let Some(p) = filter.person_id {
             b.push(" AND person_id = ?", Arg::Text(p.to_string()));

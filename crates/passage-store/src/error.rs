@@ -9,7 +9,12 @@ pub enum StoreError {
     NotFound { entity: &'static str, id: Uuid },
     /// The client's version is stale: someone changed the record first.
     #[error("{entity} {id} is at version {current}, not {given}")]
-    Conflict { entity: &'static str, id: Uuid, given: i64, current: i64 },
+    Conflict {
+        entity: &'static str,
+        id: Uuid,
+        given: i64,
+        current: i64,
+    },
     /// The input refers to something that does not exist or breaks a uniqueness rule.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
@@ -19,7 +24,9 @@ pub enum StoreError {
     /// A stored value could not be read back; the database was changed outside Passage.
     #[error("stored {0} could not be read")]
     Corrupt(String),
-    #[error("the database URL '{0}' is not understood: use a SQLite file path (passage.db, sqlite://passage.db) or postgres://…")]
+    #[error(
+        "the database URL '{0}' is not understood: use a SQLite file path (passage.db, sqlite://passage.db) or postgres://…"
+    )]
     Url(String),
 }
 

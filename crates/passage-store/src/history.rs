@@ -1,8 +1,8 @@
 //! The history of each record: what happened, at which version, when.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
-use sqlx::AssertSqlSafe;
 use sqlx::AnyConnection;
+use sqlx::AssertSqlSafe;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -40,8 +40,17 @@ pub async fn missing_or_conflict(
     given: i64,
 ) -> StoreError {
     let sql = format!("SELECT version FROM {table} WHERE id = $1");
-    match sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await {
-        Ok(Some(current)) => StoreError::Conflict { entity, id, given, current },
+    match sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await
+    {
+        Ok(Some(current)) => StoreError::Conflict {
+            entity,
+            id,
+            given,
+            current,
+        },
         Ok(None) => StoreError::NotFound { entity, id },
         Err(e) => e.into(),
     }

@@ -1,23 +1,25 @@
 //! Households: registered whole at level 1, completed member by member to level 2.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
-use sqlx::AssertSqlSafe;
 use passage_domain::error::ValidationErrors;
-use passage_domain::household::{Breakdown, GroupKind, MemberDetails, Relationship, ValidHousehold};
+use passage_domain::household::{
+    Breakdown, GroupKind, MemberDetails, Relationship, ValidHousehold,
+};
 use passage_domain::person::{PersonDetails, PersonStatus, RegistrationLevel};
 use passage_domain::record::{Household, MemberSummary, Meta, Person};
 use passage_domain::regno::{RegistrationNumber, SiteCode};
+use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::Store;
 use crate::error::StoreError;
 use crate::history;
 use crate::persons;
 use crate::sites::meta;
 use crate::sql::{self, Arg, Builder, Page};
-use crate::Store;
 
 #[derive(Debug, Clone, Default)]
 pub struct HouseholdFilter {
@@ -40,8 +42,10 @@ fn decode_row(row: &AnyRow) -> Result<Household, StoreError> {
             .map_err(|_| StoreError::Corrupt(format!("registration number {number}")))?,
         arrival_id: sql::uuid(&sql::text(row, "arrival_id")?)?,
         site_id: sql::uuid(&sql::text(row, "site_id")?)?,
-        kind: GroupKind::from_code(&kind).ok_or_else(|| StoreError::Corrupt(format!("household kind {kind}")))?,
-        size: u32::try_from(size).map_err(|_| StoreError::Corrupt(format!("household size {size}")))?,
+        kind: GroupKind::from_code(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("household kind {kind}")))?,
+        size: u32::try_from(size)
+            .map_err(|_| StoreError::Corrupt(format!("household size {size}")))?,
         breakdown: sql::json(row, "breakdown")?,
         registration_level: u8::try_from(level)
             .ok()
@@ -63,19 +67,34 @@ fn summary(p: &Person) -> MemberSummary {
 
 /// Head first, then members in registration order.
 fn summaries(mut people: Vec<Person>) -> Vec<MemberSummary> {
-    people.sort_by_key(|p| (p.relationship != Relationship::Head, p.registration_number.sequence()));
+    people.sort_by_key(|p| {
+        (
+            p.relationship != Relationship::Head,
+            p.registration_number.sequence(),
+        )
+    });
     people.iter().map(summary).collect()
 }
 
 async fn members_of(c: &mut AnyConnection, id: Uuid) -> Result<Vec<Person>, StoreError> {
-    let sql = format!("SELECT {} FROM persons WHERE household_id = $1 ORDER BY id", persons::COLUMNS);
-    let rows = sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_all(c).await?;
+    let sql = format!(
+        "SELECT {} FROM persons WHERE household_id = $1 ORDER BY id",
+        persons::COLUMNS
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_all(c)
+        .await?;
     rows.iter().map(persons::decode).collect()
 }
 
 async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<Option<Household>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM households WHERE id = $1");
-    let Some(row) = sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&mut *c).await? else {
+    let Some(row) = sqlx::query(AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_optional(&mut *c)
+        .await?
+    else {
         return Ok(None);
     };
     let mut h = decode_row(&row)?;
@@ -84,8 +103,13 @@ async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<Option<Household>, Sto
 }
 
 /// Takes `n` consecutive sequence numbers of a site, returning its code and the first.
-async fn take_numbers(c: &mut AnyConnection, site_id: Uuid, n: usize) -> Result<(SiteCode, u64), StoreError> {
-    let n = i64::try_from(n).map_err(|_| StoreError::Database("too many numbers at once".into()))?;
+async fn take_numbers(
+    c: &mut AnyConnection,
+    site_id: Uuid,
+    n: usize,
+) -> Result<(SiteCode, u64), StoreError> {
+    let n =
+        i64::try_from(n).map_err(|_| StoreError::Database("too many numbers at once".into()))?;
     let row = sqlx::query("UPDATE sites SET next_sequence = next_sequence + $1 WHERE id = $2 RETURNING next_sequence, code")
         .bind(n)
         .bind(site_id.to_string())
@@ -108,13 +132,22 @@ fn new_person(
 ) -> Person {
     let level_two = household.registration_level >= RegistrationLevel::Individual;
     Person {
-        meta: Meta { id: Uuid::now_v7(), version: 1, created_at: now, updated_at: now },
+        meta: Meta {
+            id: Uuid::now_v7(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        },
         registration_number: RegistrationNumber::new(site.clone(), sequence),
         household_id: household.meta.id,
         site_id: household.site_id,
         relationship,
         registration_level: household.registration_level,
-        status: if level_two { PersonStatus::Active } else { PersonStatus::Provisional },
+        status: if level_two {
+            PersonStatus::Active
+        } else {
+            PersonStatus::Provisional
+        },
         details,
     }
 }
@@ -137,43 +170,84 @@ async fn insert_household(c: &mut AnyConnection, h: &Household) -> Result<(), St
     .execute(&mut *c)
     .await?;
     let detail = serde_json::json!({ "size": h.size, "breakdown": h.breakdown, "level": h.registration_level });
-    history::record(c, "household", h.meta.id, "registered", 1, h.meta.created_at, &detail).await
+    history::record(
+        c,
+        "household",
+        h.meta.id,
+        "registered",
+        1,
+        h.meta.created_at,
+        &detail,
+    )
+    .await
 }
 
 impl Store {
     /// Registers a household with its head and any members, all or nothing, issuing a
     /// number to the household and to each person registered.
-    pub async fn register_household(&self, valid: ValidHousehold, now: OffsetDateTime) -> Result<Household, StoreError> {
+    pub async fn register_household(
+        &self,
+        valid: ValidHousehold,
+        now: OffsetDateTime,
+    ) -> Result<Household, StoreError> {
         self.writer
             .write(move |c| {
                 Box::pin(async move {
-                    let site: Option<String> = sqlx::query_scalar("SELECT site_id FROM arrivals WHERE id = $1")
-                        .bind(valid.arrival_id.to_string())
-                        .fetch_optional(&mut *c)
-                        .await?;
+                    let site: Option<String> =
+                        sqlx::query_scalar("SELECT site_id FROM arrivals WHERE id = $1")
+                            .bind(valid.arrival_id.to_string())
+                            .fetch_optional(&mut *c)
+                            .await?;
                     let site_id = match site {
                         Some(s) => sql::uuid(&s)?,
                         None => {
-                            return Err(ValidationErrors::one("arrival_id", format!("no arrival with id {}", valid.arrival_id)).into());
+                            return Err(ValidationErrors::one(
+                                "arrival_id",
+                                format!("no arrival with id {}", valid.arrival_id),
+                            )
+                            .into());
                         }
                     };
                     let level_one = valid.is_level_one();
                     let (code, first) = take_numbers(c, site_id, 2 + valid.members.len()).await?;
                     let mut household = Household {
-                        meta: Meta { id: Uuid::now_v7(), version: 1, created_at: now, updated_at: now },
+                        meta: Meta {
+                            id: Uuid::now_v7(),
+                            version: 1,
+                            created_at: now,
+                            updated_at: now,
+                        },
                         registration_number: RegistrationNumber::new(code.clone(), first),
                         arrival_id: valid.arrival_id,
                         site_id,
                         kind: valid.kind,
                         size: valid.size,
                         breakdown: valid.breakdown,
-                        registration_level: if level_one { RegistrationLevel::Emergency } else { RegistrationLevel::Individual },
+                        registration_level: if level_one {
+                            RegistrationLevel::Emergency
+                        } else {
+                            RegistrationLevel::Individual
+                        },
                         head_person_id: Uuid::nil(),
                         members: Vec::new(),
                     };
-                    let mut people = vec![new_person(&code, first + 1, &household, Relationship::Head, valid.head, now)];
+                    let mut people = vec![new_person(
+                        &code,
+                        first + 1,
+                        &household,
+                        Relationship::Head,
+                        valid.head,
+                        now,
+                    )];
                     for (i, m) in valid.members.into_iter().enumerate() {
-                        people.push(new_person(&code, first + 2 + i as u64, &household, m.relationship, m.person, now));
+                        people.push(new_person(
+                            &code,
+                            first + 2 + i as u64,
+                            &household,
+                            m.relationship,
+                            m.person,
+                            now,
+                        ));
                     }
                     household.head_person_id = people[0].meta.id;
                     insert_household(c, &household).await?;
@@ -304,7 +378,12 @@ impl Store {
     }
 
     /// Lists households; each lists its members.
-    pub async fn households(&self, filter: &HouseholdFilter, cursor: Option<&str>, limit: u32) -> Result<Page<Household>, StoreError> {
+    pub async fn households(
+        &self,
+        filter: &HouseholdFilter,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Household>, StoreError> {
         let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM households WHERE 1 = 1"));
         if let Some(s) = filter.site_id {
             b.push(" AND site_id = ?", Arg::Text(s.to_string()));
@@ -313,7 +392,10 @@ impl Store {
             b.push(" AND arrival_id = ?", Arg::Text(a.to_string()));
         }
         if let Some(l) = filter.registration_level {
-            b.push(" AND registration_level = ?", Arg::Int(i64::from(u8::from(l))));
+            b.push(
+                " AND registration_level = ?",
+                Arg::Int(i64::from(u8::from(l))),
+            );
         }
         let mut page = sql::page(&self.read, b, cursor, limit, decode_row).await?;
         let mut conn = self.read.acquire().await?;

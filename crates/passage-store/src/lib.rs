@@ -81,7 +81,9 @@ pub struct Store {
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print the URL: it may carry a password.
-        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
     }
 }
 
@@ -107,8 +109,17 @@ impl Store {
         let (backend, url) = parse_url(url)?;
         let write = pool(backend, &url, 1).await?;
         migrate(backend, &write).await?;
-        let read = pool(backend, &url, if backend == Backend::Sqlite { 4 } else { 8 }).await?;
-        Ok(Self { backend, read, writer: writer::Writer::start(write) })
+        let read = pool(
+            backend,
+            &url,
+            if backend == Backend::Sqlite { 4 } else { 8 },
+        )
+        .await?;
+        Ok(Self {
+            backend,
+            read,
+            writer: writer::Writer::start(write),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -150,9 +161,18 @@ mod tests {
 
     #[test]
     fn urls_pick_the_backend_or_are_refused() {
-        assert_eq!(parse_url("passage.db").unwrap(), (Backend::Sqlite, "sqlite://passage.db?mode=rwc".into()));
-        assert_eq!(parse_url("/var/lib/p.db").unwrap().1, "sqlite:///var/lib/p.db?mode=rwc");
-        assert_eq!(parse_url("sqlite://x.db").unwrap().1, "sqlite://x.db?mode=rwc");
+        assert_eq!(
+            parse_url("passage.db").unwrap(),
+            (Backend::Sqlite, "sqlite://passage.db?mode=rwc".into())
+        );
+        assert_eq!(
+            parse_url("/var/lib/p.db").unwrap().1,
+            "sqlite:///var/lib/p.db?mode=rwc"
+        );
+        assert_eq!(
+            parse_url("sqlite://x.db").unwrap().1,
+            "sqlite://x.db?mode=rwc"
+        );
         assert_eq!(parse_url("postgres://u@h/db").unwrap().0, Backend::Postgres);
         assert!(parse_url("mysql://h/db").is_err());
         assert!(parse_url("").is_err());

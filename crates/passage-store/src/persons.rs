@@ -1,23 +1,23 @@
 //! Persons.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
-use sqlx::AssertSqlSafe;
 use passage_domain::codes::Nationality;
 use passage_domain::household::Relationship;
 use passage_domain::person::{PersonDetails, PersonStatus, RegistrationLevel, Sex};
 use passage_domain::record::Person;
 use passage_domain::regno::RegistrationNumber;
 use passage_domain::text;
-use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+use sqlx::AssertSqlSafe;
+use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::Store;
 use crate::error::StoreError;
 use crate::history;
 use crate::sites::meta;
 use crate::sql::{self, Arg, Builder, Page};
-use crate::Store;
 
 #[derive(Debug, Clone, Default)]
 pub struct PersonFilter {
@@ -61,7 +61,8 @@ pub(crate) fn decode(row: &AnyRow) -> Result<Person, StoreError> {
             .ok()
             .and_then(|l| RegistrationLevel::try_from(l).ok())
             .ok_or_else(|| StoreError::Corrupt(format!("registration level {level}")))?,
-        status: PersonStatus::from_code(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+        status: PersonStatus::from_code(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
         details: sql::json(row, "details")?,
     })
 }
@@ -91,12 +92,24 @@ pub(crate) async fn insert(c: &mut AnyConnection, p: &Person) -> Result<(), Stor
     .bind(sql::ts(p.meta.created_at))
     .execute(&mut *c)
     .await?;
-    history::record(c, "person", p.meta.id, "registered", p.meta.version, p.meta.created_at, &json).await
+    history::record(
+        c,
+        "person",
+        p.meta.id,
+        "registered",
+        p.meta.version,
+        p.meta.created_at,
+        &json,
+    )
+    .await
 }
 
 async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<Person, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM persons WHERE id = $1");
-    let row = sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_one(c).await?;
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_one(c)
+        .await?;
     decode(&row)
 }
 
@@ -111,14 +124,23 @@ pub struct PersonChange {
 impl Store {
     pub async fn person(&self, id: Uuid) -> Result<Option<Person>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM persons WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.read).await?;
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(&self.read)
+            .await?;
         row.as_ref().map(decode).transpose()
     }
 
-    /// The person, or the household head, holding a registration number.
-    pub async fn person_by_number(&self, number: &RegistrationNumber) -> Result<Option<Person>, StoreError> {
+    /// The person holding a registration number.
+    pub async fn person_by_number(
+        &self,
+        number: &RegistrationNumber,
+    ) -> Result<Option<Person>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM persons WHERE registration_number = $1");
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(number.to_string()).fetch_optional(&self.read).await?;
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(number.to_string())
+            .fetch_optional(&self.read)
+            .await?;
         row.as_ref().map(decode).transpose()
     }
 
@@ -165,7 +187,12 @@ impl Store {
             .await
     }
 
-    pub async fn persons(&self, filter: &PersonFilter, cursor: Option<&str>, limit: u32) -> Result<Page<Person>, StoreError> {
+    pub async fn persons(
+        &self,
+        filter: &PersonFilter,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Person>, StoreError> {
         let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM persons WHERE 1 = 1"));
         if let Some(s) = filter.site_id {
             b.push(" AND site_id = ?", Arg::Text(s.to_string()));
@@ -180,15 +207,27 @@ impl Store {
             b.push(" AND sex = ?", Arg::Text(s.code().to_owned()));
         }
         if let Some(n) = &filter.nationality {
-            b.push(" AND nationality LIKE ?", Arg::Text(format!("% {} %", n.code())));
+            b.push(
+                " AND nationality LIKE ?",
+                Arg::Text(format!("% {} %", n.code())),
+            );
         }
         if let Some(l) = filter.registration_level {
-            b.push(" AND registration_level = ?", Arg::Int(i64::from(u8::from(l))));
+            b.push(
+                " AND registration_level = ?",
+                Arg::Int(i64::from(u8::from(l))),
+            );
         }
         if let Some(q) = &filter.name {
             for word in text::fold(q).split(' ').filter(|w| !w.is_empty()) {
-                let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                b.push(" AND name_key LIKE ? ESCAPE '\\'", Arg::Text(format!("%{escaped}%")));
+                let escaped = word
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                b.push(
+                    " AND name_key LIKE ? ESCAPE '\\'",
+                    Arg::Text(format!("%{escaped}%")),
+                );
             }
         }
         sql::page(&self.read, b, cursor, limit, decode).await

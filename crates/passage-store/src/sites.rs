@@ -1,18 +1,18 @@
 //! Sites.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
-use sqlx::AssertSqlSafe;
 use passage_domain::error::ValidationErrors;
 use passage_domain::record::{Meta, Site};
 use passage_domain::site::{SiteDetails, SiteKind};
+use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::Store;
 use crate::error::StoreError;
 use crate::history;
 use crate::sql::{self, Arg, Builder, Page};
-use crate::Store;
 
 #[derive(Debug, Clone, Default)]
 pub struct SiteFilter {
@@ -32,17 +32,33 @@ pub(crate) fn meta(row: &AnyRow) -> Result<Meta, StoreError> {
 }
 
 fn decode(row: &AnyRow) -> Result<Site, StoreError> {
-    Ok(Site { meta: meta(row)?, details: sql::json(row, "details")? })
+    Ok(Site {
+        meta: meta(row)?,
+        details: sql::json(row, "details")?,
+    })
 }
 
 fn code_taken(code: &str) -> StoreError {
-    ValidationErrors::one("code", format!("site code {code} is already used by another site")).into()
+    ValidationErrors::one(
+        "code",
+        format!("site code {code} is already used by another site"),
+    )
+    .into()
 }
 
 impl Store {
-    pub async fn create_site(&self, details: SiteDetails, now: OffsetDateTime) -> Result<Site, StoreError> {
+    pub async fn create_site(
+        &self,
+        details: SiteDetails,
+        now: OffsetDateTime,
+    ) -> Result<Site, StoreError> {
         let site = Site {
-            meta: Meta { id: Uuid::now_v7(), version: 1, created_at: now, updated_at: now },
+            meta: Meta {
+                id: Uuid::now_v7(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
             details,
         };
         let out = site.clone();
@@ -80,7 +96,10 @@ impl Store {
 
     pub async fn site(&self, id: Uuid) -> Result<Option<Site>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM sites WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.read).await?;
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(&self.read)
+            .await?;
         row.as_ref().map(decode).transpose()
     }
 
@@ -130,7 +149,12 @@ impl Store {
             .await
     }
 
-    pub async fn sites(&self, filter: &SiteFilter, cursor: Option<&str>, limit: u32) -> Result<Page<Site>, StoreError> {
+    pub async fn sites(
+        &self,
+        filter: &SiteFilter,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Site>, StoreError> {
         let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM sites WHERE 1 = 1"));
         if let Some(k) = filter.kind {
             b.push(" AND kind = ?", Arg::Text(k.code().to_owned()));

@@ -6,8 +6,8 @@ use sqlx::AssertSqlSafe;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, Row};
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use crate::error::StoreError;
@@ -37,20 +37,29 @@ pub fn uuid(s: &str) -> Result<Uuid, StoreError> {
 }
 
 pub fn text(row: &AnyRow, col: &str) -> Result<String, StoreError> {
-    row.try_get::<String, _>(col).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+    row.try_get::<String, _>(col)
+        .map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
 }
 
 pub fn int(row: &AnyRow, col: &str) -> Result<i64, StoreError> {
-    row.try_get::<i64, _>(col).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+    row.try_get::<i64, _>(col)
+        .map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
 }
 
 pub fn json<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T, StoreError> {
     Ok(serde_json::from_str(&text(row, col)?)?)
 }
 
-pub fn opt_json<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<Option<T>, StoreError> {
-    let v: Option<String> = row.try_get(col).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))?;
-    v.map(|s| serde_json::from_str(&s)).transpose().map_err(Into::into)
+pub fn opt_json<T: serde::de::DeserializeOwned>(
+    row: &AnyRow,
+    col: &str,
+) -> Result<Option<T>, StoreError> {
+    let v: Option<String> = row
+        .try_get(col)
+        .map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))?;
+    v.map(|s| serde_json::from_str(&s))
+        .transpose()
+        .map_err(Into::into)
 }
 
 /// A bound value of a query built at run time.
@@ -69,7 +78,10 @@ pub struct Builder {
 
 impl Builder {
     pub fn new(sql: &str) -> Self {
-        Self { sql: sql.to_owned(), args: Vec::new() }
+        Self {
+            sql: sql.to_owned(),
+            args: Vec::new(),
+        }
     }
 
     /// Appends `sql`, with `?` replaced by the next placeholder, binding `arg`.
@@ -132,5 +144,8 @@ where
         items.push(decode(row)?);
         last = Some(text(row, "id")?);
     }
-    Ok(Page { items, next_cursor: if more { last } else { None } })
+    Ok(Page {
+        items,
+        next_cursor: if more { last } else { None },
+    })
 }

@@ -26,7 +26,11 @@ impl Drop for TestDb {
 pub fn sqlite() -> TestDb {
     let dir = std::env::temp_dir().join(format!("passage-test-{}", Uuid::now_v7().simple()));
     let _ = std::fs::create_dir_all(&dir);
-    TestDb { backend: "sqlite", url: format!("sqlite://{}", dir.join("passage.db").display()), dir: Some(dir) }
+    TestDb {
+        backend: "sqlite",
+        url: format!("sqlite://{}", dir.join("passage.db").display()),
+        dir: Some(dir),
+    }
 }
 
 /// A new, empty PostgreSQL database on the server of `PASSAGE_TEST_PG_URL`, or None
@@ -46,7 +50,9 @@ pub async fn postgres() -> Option<TestDb> {
     };
     sqlx::any::install_default_drivers();
     let name = format!("passage_test_{}", Uuid::now_v7().simple());
-    let mut conn = AnyConnection::connect(&admin).await.expect("cannot connect to PASSAGE_TEST_PG_URL");
+    let mut conn = AnyConnection::connect(&admin)
+        .await
+        .expect("cannot connect to PASSAGE_TEST_PG_URL");
     conn.execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .await
         .expect("cannot create a test database");
@@ -56,7 +62,11 @@ pub async fn postgres() -> Option<TestDb> {
         None => (admin.as_str(), String::new()),
     };
     let prefix = base.rsplit_once('/').map_or(base, |(p, _)| p);
-    Some(TestDb { backend: "postgres", url: format!("{prefix}/{name}{query}"), dir: None })
+    Some(TestDb {
+        backend: "postgres",
+        url: format!("{prefix}/{name}{query}"),
+        dir: None,
+    })
 }
 
 /// SQLite, and PostgreSQL when available.

@@ -77,10 +77,16 @@ impl Writer {
     pub async fn write<T, F>(&self, write: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, StoreError>> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, StoreError>>
+            + Send
+            + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        let job = Typed { write: Some(Box::new(write) as WriteFn<T>), outcome: None, reply };
+        let job = Typed {
+            write: Some(Box::new(write) as WriteFn<T>),
+            outcome: None,
+            reply,
+        };
         self.tx
             .send(Box::new(job))
             .await

@@ -49,11 +49,19 @@ async fn register(args: RegisterArgs) -> anyhow::Result<()> {
     if let Some(pg) = args.postgres.clone() {
         targets.push(("postgres", pg));
     }
-    println!("passage bench register: {} single-person households per level, over HTTP on loopback", args.requests);
-    println!("{:<9} {:>11} {:>12} {:>9} {:>9} {:>9}", "database", "concurrency", "persons/s", "p50 ms", "p99 ms", "errors");
+    println!(
+        "passage bench register: {} single-person households per level, over HTTP on loopback",
+        args.requests
+    );
+    println!(
+        "{:<9} {:>11} {:>12} {:>9} {:>9} {:>9}",
+        "database", "concurrency", "persons/s", "p50 ms", "p99 ms", "errors"
+    );
     let result = async {
         for (name, url) in &targets {
-            let store = Store::open(url).await.with_context(|| format!("cannot open {name}"))?;
+            let store = Store::open(url)
+                .await
+                .with_context(|| format!("cannot open {name}"))?;
             for &c in &args.concurrency {
                 let r = drive(&store, c, args.requests).await?;
                 println!(
@@ -116,11 +124,16 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/api/v1/households", listener.local_addr()?);
     let (stop, stopped) = oneshot::channel::<()>();
-    let state = AppState { store: store.clone(), clock };
+    let state = AppState {
+        store: store.clone(),
+        clock,
+    };
     let server = tokio::spawn(passage_server::serve(listener, state, async {
         let _ = stopped.await;
     }));
-    let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()?;
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let started = Instant::now();
     let mut workers = Vec::with_capacity(concurrency);
@@ -144,7 +157,9 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
                 });
                 let t = Instant::now();
                 match client.post(&url).json(&body).send().await {
-                    Ok(r) if r.status() == reqwest::StatusCode::CREATED => latencies.push(t.elapsed()),
+                    Ok(r) if r.status() == reqwest::StatusCode::CREATED => {
+                        latencies.push(t.elapsed())
+                    }
                     _ => errors += 1,
                 }
             }
@@ -179,5 +194,7 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
 fn bench_site_code() -> String {
     const LETTERS: &[u8] = b"ABCDEFGHJKMNPQRSTVWXYZ";
     let mut rng = fastrand::Rng::new();
-    (0..4).map(|_| char::from(LETTERS[rng.usize(..LETTERS.len())])).collect()
+    (0..4)
+        .map(|_| char::from(LETTERS[rng.usize(..LETTERS.len())]))
+        .collect()
 }

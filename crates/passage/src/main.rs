@@ -75,7 +75,8 @@ struct ServeArgs {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PASSAGE_LOG").unwrap_or_else(|_| "passage=info,warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("PASSAGE_LOG")
+                .unwrap_or_else(|_| "passage=info,warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -84,7 +85,10 @@ async fn main() -> anyhow::Result<()> {
             let store = open(&args.db.database).await?;
             serve(store, args.bind, |_| {}).await
         }
-        Command::Demo { serve: args, no_serve } => {
+        Command::Demo {
+            serve: args,
+            no_serve,
+        } => {
             let store = open(&args.db.database).await?;
             demo::build(&store, Clock::system()).await?;
             if no_serve {
@@ -106,9 +110,11 @@ async fn main() -> anyhow::Result<()> {
                 .person_by_number(&number)
                 .await?
                 .with_context(|| format!("no person has registration number {number}"))?;
-            let svg = passage_server::token::card(&person.registration_number, "Passage registration")?;
+            let svg =
+                passage_server::token::card(&person.registration_number, "Passage registration")?;
             match out {
-                Some(path) => std::fs::write(&path, svg).with_context(|| format!("cannot write {}", path.display()))?,
+                Some(path) => std::fs::write(&path, svg)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
                 None => print!("{svg}"),
             }
             Ok(())
@@ -118,18 +124,27 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn open(url: &str) -> anyhow::Result<Store> {
-    Store::open(url).await.with_context(|| "cannot open the database")
+    Store::open(url)
+        .await
+        .with_context(|| "cannot open the database")
 }
 
 /// Binds first, prints the address (scripts read it), then serves until Ctrl-C or SIGTERM.
-async fn serve(store: Store, bind: SocketAddr, after_bind: impl FnOnce(&str)) -> anyhow::Result<()> {
+async fn serve(
+    store: Store,
+    bind: SocketAddr,
+    after_bind: impl FnOnce(&str),
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     let url = format!("http://{}", listener.local_addr()?);
     println!("passage listening on {url}");
     after_bind(&url);
-    let state = AppState { store: store.clone(), clock: Clock::system() };
+    let state = AppState {
+        store: store.clone(),
+        clock: Clock::system(),
+    };
     passage_server::serve(listener, state, shutdown()).await?;
     store.close().await;
     Ok(())

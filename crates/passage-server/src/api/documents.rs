@@ -1,19 +1,19 @@
 //! Documents: `/api/v1/persons/{id}/documents`, `/api/v1/documents`, and MRZ verification.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
-use passage_domain::document::{verify_mrz, DocumentDetails, MrzVerification};
+use passage_domain::document::{DocumentDetails, MrzVerification, verify_mrz};
 use passage_domain::record::Document;
 use passage_store::{DocumentFilter, Page};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{created, patched, prefixed, Patch, DEFAULT_LIMIT};
+use super::{DEFAULT_LIMIT, Patch, created, patched, prefixed};
+use crate::AppState;
 use crate::extract::{Body, Id, Query};
 use crate::problem::{ApiError, Problem};
-use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -41,9 +41,16 @@ pub async fn create(
     Id(person_id): Id,
     Body(details): Body<DocumentDetails>,
 ) -> Result<(StatusCode, HeaderMap, Json<Document>), ApiError> {
-    let person = app.store.person(person_id).await?.ok_or_else(|| ApiError::not_found(format!("person {person_id}")))?;
+    let person = app
+        .store
+        .person(person_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("person {person_id}")))?;
     let valid = details.validated(app.clock.today(), Some(&person.details))?;
-    let document = app.store.add_document(person_id, valid, app.clock.now()).await?;
+    let document = app
+        .store
+        .add_document(person_id, valid, app.clock.now())
+        .await?;
     let (status, headers) = created(format!("/api/v1/documents/{}", document.meta.id));
     Ok((status, headers, Json(document)))
 }
@@ -52,40 +59,81 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = Uuid, Path)),
     responses((status = 200, body = Document), (status = 404, body = Problem)))]
 pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Document>, ApiError> {
-    app.store.document(id).await?.map(Json).ok_or_else(|| ApiError::not_found(format!("document {id}")))
+    app.store
+        .document(id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("document {id}")))
 }
 
 /// Change a document; its MRZ is verified again.
 #[utoipa::path(patch, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = Uuid, Path)), request_body = Patch,
     responses((status = 200, body = Document), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn update(State(app): State<AppState>, Id(id): Id, Body(patch): Body<Patch>) -> Result<Json<Document>, ApiError> {
-    let current = app.store.document(id).await?.ok_or_else(|| ApiError::not_found(format!("document {id}")))?;
+pub async fn update(
+    State(app): State<AppState>,
+    Id(id): Id,
+    Body(patch): Body<Patch>,
+) -> Result<Json<Document>, ApiError> {
+    let current = app
+        .store
+        .document(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("document {id}")))?;
     let person = app.store.person(current.person_id).await?;
     let details: DocumentDetails = patched(&current.details, patch.details.as_ref())?;
     let valid = details
         .validated(app.clock.today(), person.as_ref().map(|p| &p.details))
         .map_err(|e| prefixed("details", e))?;
-    Ok(Json(app.store.update_document(id, patch.version, valid, app.clock.now()).await?))
+    Ok(Json(
+        app.store
+            .update_document(id, patch.version, valid, app.clock.now())
+            .await?,
+    ))
 }
 
 /// List documents, by person or by number.
 #[utoipa::path(get, path = "/api/v1/documents", tag = "documents", params(DocumentQuery),
     responses((status = 200, body = Page<Document>), (status = 400, body = Problem)))]
-pub async fn list(State(app): State<AppState>, Query(q): Query<DocumentQuery>) -> Result<Json<Page<Document>>, ApiError> {
-    let filter = DocumentFilter { person_id: q.person_id, number: q.number };
-    let page = app.store.documents(&filter, q.cursor.as_deref(), q.limit.unwrap_or(DEFAULT_LIMIT)).await?;
+pub async fn list(
+    State(app): State<AppState>,
+    Query(q): Query<DocumentQuery>,
+) -> Result<Json<Page<Document>>, ApiError> {
+    let filter = DocumentFilter {
+        person_id: q.person_id,
+        number: q.number,
+    };
+    let page = app
+        .store
+        .documents(
+            &filter,
+            q.cursor.as_deref(),
+            q.limit.unwrap_or(DEFAULT_LIMIT),
+        )
+        .await?;
     Ok(Json(page))
 }
 
 /// Read an MRZ and verify its check digits without saving anything.
 #[utoipa::path(post, path = "/api/v1/mrz/verify", tag = "documents", request_body = MrzCheck,
     responses((status = 200, body = MrzVerification), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn verify(State(app): State<AppState>, Body(check): Body<MrzCheck>) -> Result<Json<MrzVerification>, ApiError> {
+pub async fn verify(
+    State(app): State<AppState>,
+    Body(check): Body<MrzCheck>,
+) -> Result<Json<MrzVerification>, ApiError> {
     let person = match check.person_id {
-        Some(id) => Some(app.store.person(id).await?.ok_or_else(|| ApiError::not_found(format!("person {id}")))?),
+        Some(id) => Some(
+            app.store
+                .person(id)
+                .await?
+                .ok_or_else(|| ApiError::not_found(format!("person {id}")))?,
+        ),
         None => None,
     };
-    let (_, verification) = verify_mrz(&check.mrz, app.clock.today(), person.as_ref().map(|p| &p.details))
-        .map_err(|e| ApiError::invalid("mrz", e.to_string()))?;
+    let (_, verification) = verify_mrz(
+        &check.mrz,
+        app.clock.today(),
+        person.as_ref().map(|p| &p.details),
+    )
+    .map_err(|e| ApiError::invalid("mrz", e.to_string()))?;
     Ok(Json(verification))
 }

@@ -1,11 +1,11 @@
 //! `/api/v1/households`: level-1 registration of a whole household, then its members.
 
-use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::IntoResponse;
 use axum::Json;
-use passage_domain::household::{Breakdown, GroupKind, HouseholdRegistration, MemberDetails};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
 use passage_domain::error::Problems;
+use passage_domain::household::{Breakdown, GroupKind, HouseholdRegistration, MemberDetails};
 use passage_domain::person::RegistrationLevel;
 use passage_domain::record::Household;
 use passage_store::{HouseholdFilter, Page};
@@ -13,10 +13,10 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{created, prefixed, DEFAULT_LIMIT};
+use super::{DEFAULT_LIMIT, created, prefixed};
+use crate::AppState;
 use crate::extract::{Body, Id, Query};
 use crate::problem::{ApiError, Problem};
-use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -64,33 +64,65 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/households/{id}", tag = "households", params(("id" = Uuid, Path)),
     responses((status = 200, body = Household), (status = 404, body = Problem)))]
 pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Household>, ApiError> {
-    app.store.household(id).await?.map(Json).ok_or_else(|| ApiError::not_found(format!("household {id}")))
+    app.store
+        .household(id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("household {id}")))
 }
 
 /// Correct a household's kind, size or counts.
 #[utoipa::path(patch, path = "/api/v1/households/{id}", tag = "households", params(("id" = Uuid, Path)), request_body = HouseholdPatch,
     responses((status = 200, body = Household), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn update(State(app): State<AppState>, Id(id): Id, Body(patch): Body<HouseholdPatch>) -> Result<Json<Household>, ApiError> {
-    let current = app.store.household(id).await?.ok_or_else(|| ApiError::not_found(format!("household {id}")))?;
+pub async fn update(
+    State(app): State<AppState>,
+    Id(id): Id,
+    Body(patch): Body<HouseholdPatch>,
+) -> Result<Json<Household>, ApiError> {
+    let current = app
+        .store
+        .household(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("household {id}")))?;
     let size = patch.size.unwrap_or(current.size);
     let breakdown = patch.breakdown.unwrap_or(current.breakdown);
     let mut p = Problems::new();
     if size == 0 || size > passage_domain::household::MAX_HOUSEHOLD_SIZE {
-        p.add("size", format!("{size} is outside 1..{}", passage_domain::household::MAX_HOUSEHOLD_SIZE));
+        p.add(
+            "size",
+            format!(
+                "{size} is outside 1..{}",
+                passage_domain::household::MAX_HOUSEHOLD_SIZE
+            ),
+        );
     }
     if breakdown.total() != size {
-        p.add("breakdown", format!("the counts add up to {}, but size is {size}", breakdown.total()));
+        p.add(
+            "breakdown",
+            format!(
+                "the counts add up to {}, but size is {size}",
+                breakdown.total()
+            ),
+        );
     }
     p.finish(())?;
     let kind = patch.kind.unwrap_or(current.kind);
-    Ok(Json(app.store.update_household(id, patch.version, kind, size, breakdown, app.clock.now()).await?))
+    Ok(Json(
+        app.store
+            .update_household(id, patch.version, kind, size, breakdown, app.clock.now())
+            .await?,
+    ))
 }
 
 /// Register members of a household individually; when all are registered the household
 /// moves to level 2 and keeps its number.
 #[utoipa::path(post, path = "/api/v1/households/{id}/members", tag = "households", params(("id" = Uuid, Path)), request_body = AddMembers,
     responses((status = 200, body = Household), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_members(State(app): State<AppState>, Id(id): Id, Body(body): Body<AddMembers>) -> Result<Json<Household>, ApiError> {
+pub async fn add_members(
+    State(app): State<AppState>,
+    Id(id): Id,
+    Body(body): Body<AddMembers>,
+) -> Result<Json<Household>, ApiError> {
     let today = app.clock.today();
     if body.members.is_empty() {
         return Err(ApiError::invalid("members", "is empty"));
@@ -99,7 +131,10 @@ pub async fn add_members(State(app): State<AppState>, Id(id): Id, Body(body): Bo
     let mut members = Vec::with_capacity(body.members.len());
     for (i, m) in body.members.into_iter().enumerate() {
         if m.relationship == passage_domain::household::Relationship::Head {
-            p.add(format!("members[{i}].relationship"), "a household has one head, registered with it");
+            p.add(
+                format!("members[{i}].relationship"),
+                "a household has one head, registered with it",
+            );
         }
         match m.person.validated(today) {
             Ok(person) => members.push(MemberDetails { person, ..m }),
@@ -107,20 +142,43 @@ pub async fn add_members(State(app): State<AppState>, Id(id): Id, Body(body): Bo
         }
     }
     p.finish(())?;
-    Ok(Json(app.store.add_members(id, body.version, members, today, app.clock.now()).await?))
+    Ok(Json(
+        app.store
+            .add_members(id, body.version, members, today, app.clock.now())
+            .await?,
+    ))
 }
 
 /// List households with their members.
 #[utoipa::path(get, path = "/api/v1/households", tag = "households", params(HouseholdQuery),
     responses((status = 200, body = Page<Household>), (status = 400, body = Problem)))]
-pub async fn list(State(app): State<AppState>, Query(q): Query<HouseholdQuery>) -> Result<Json<Page<Household>>, ApiError> {
+pub async fn list(
+    State(app): State<AppState>,
+    Query(q): Query<HouseholdQuery>,
+) -> Result<Json<Page<Household>>, ApiError> {
     let registration_level = q
         .registration_level
         .map(RegistrationLevel::try_from)
         .transpose()
-        .map_err(|e| prefixed("registration_level", passage_domain::error::ValidationErrors::one("", e)))?;
-    let filter = HouseholdFilter { site_id: q.site_id, arrival_id: q.arrival_id, registration_level };
-    let page = app.store.households(&filter, q.cursor.as_deref(), q.limit.unwrap_or(DEFAULT_LIMIT)).await?;
+        .map_err(|e| {
+            prefixed(
+                "registration_level",
+                passage_domain::error::ValidationErrors::one("", e),
+            )
+        })?;
+    let filter = HouseholdFilter {
+        site_id: q.site_id,
+        arrival_id: q.arrival_id,
+        registration_level,
+    };
+    let page = app
+        .store
+        .households(
+            &filter,
+            q.cursor.as_deref(),
+            q.limit.unwrap_or(DEFAULT_LIMIT),
+        )
+        .await?;
     Ok(Json(page))
 }
 
@@ -128,8 +186,13 @@ pub async fn list(State(app): State<AppState>, Query(q): Query<HouseholdQuery>) 
 #[utoipa::path(get, path = "/api/v1/households/{id}/token.svg", tag = "households", params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404, body = Problem)))]
 pub async fn token(State(app): State<AppState>, Id(id): Id) -> Result<impl IntoResponse, ApiError> {
-    let h = app.store.household(id).await?.ok_or_else(|| ApiError::not_found(format!("household {id}")))?;
+    let h = app
+        .store
+        .household(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("household {id}")))?;
     let label = format!("Household of {}", h.size);
-    let svg = crate::token::card(&h.registration_number, &label).map_err(|_| ApiError::Unavailable)?;
+    let svg =
+        crate::token::card(&h.registration_number, &label).map_err(|_| ApiError::Unavailable)?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg))
 }

@@ -7,7 +7,7 @@ pub mod households;
 pub mod persons;
 pub mod sites;
 
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -51,7 +51,10 @@ pub fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
     let mut value = serde_json::to_value(current).map_err(|_| ApiError::Unavailable)?;
     if let Some(p) = patch {
         if !p.is_object() {
-            return Err(ApiError::invalid("details", "must be an object of the fields to change"));
+            return Err(ApiError::invalid(
+                "details",
+                "must be an object of the fields to change",
+            ));
         }
         merge(&mut value, p);
     }

@@ -1,9 +1,9 @@
 //! `/api/v1/persons`: individuals, found by filters, by name or by registration number.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::Json;
 use passage_domain::codes::Nationality;
 use passage_domain::error::ValidationErrors;
 use passage_domain::person::{PersonDetails, PersonStatus, RegistrationLevel, Sex};
@@ -15,10 +15,10 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{patched, prefixed, DEFAULT_LIMIT};
+use super::{DEFAULT_LIMIT, patched, prefixed};
+use crate::AppState;
 use crate::extract::{Body, Id, Query};
 use crate::problem::{ApiError, Problem};
-use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -52,32 +52,58 @@ pub struct PersonPatch {
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = Uuid, Path)),
     responses((status = 200, body = Person), (status = 404, body = Problem)))]
 pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Person>, ApiError> {
-    app.store.person(id).await?.map(Json).ok_or_else(|| ApiError::not_found(format!("person {id}")))
+    app.store
+        .person(id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("person {id}")))
 }
 
 /// Change a person. Send the version you read; a stale version gets 409 with the current one.
 #[utoipa::path(patch, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = Uuid, Path)), request_body = PersonPatch,
     responses((status = 200, body = Person), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn update(State(app): State<AppState>, Id(id): Id, Body(patch): Body<PersonPatch>) -> Result<Json<Person>, ApiError> {
-    let current = app.store.person(id).await?.ok_or_else(|| ApiError::not_found(format!("person {id}")))?;
+pub async fn update(
+    State(app): State<AppState>,
+    Id(id): Id,
+    Body(patch): Body<PersonPatch>,
+) -> Result<Json<Person>, ApiError> {
+    let current = app
+        .store
+        .person(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("person {id}")))?;
     let details: PersonDetails = patched(&current.details, patch.details.as_ref())?;
-    let details = details.validated(app.clock.today()).map_err(|e| prefixed("details", e))?;
+    let details = details
+        .validated(app.clock.today())
+        .map_err(|e| prefixed("details", e))?;
     let status = patch.status.unwrap_or(current.status);
     if status == PersonStatus::Merged && current.status != PersonStatus::Merged {
-        return Err(ApiError::invalid("status", "a record becomes merged only through a duplicate decision"));
+        return Err(ApiError::invalid(
+            "status",
+            "a record becomes merged only through a duplicate decision",
+        ));
     }
     let change = PersonChange {
         details,
         status,
-        registration_level: patch.registration_level.unwrap_or(current.registration_level),
+        registration_level: patch
+            .registration_level
+            .unwrap_or(current.registration_level),
     };
-    Ok(Json(app.store.update_person(id, patch.version, change, app.clock.now()).await?))
+    Ok(Json(
+        app.store
+            .update_person(id, patch.version, change, app.clock.now())
+            .await?,
+    ))
 }
 
 /// List or search persons.
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(PersonQuery),
     responses((status = 200, body = Page<Person>), (status = 400, body = Problem), (status = 422, body = Problem)))]
-pub async fn list(State(app): State<AppState>, Query(q): Query<PersonQuery>) -> Result<Json<Page<Person>>, ApiError> {
+pub async fn list(
+    State(app): State<AppState>,
+    Query(q): Query<PersonQuery>,
+) -> Result<Json<Page<Person>>, ApiError> {
     let nationality = q
         .nationality
         .map(Nationality::try_from)
@@ -97,15 +123,26 @@ pub async fn list(State(app): State<AppState>, Query(q): Query<PersonQuery>) -> 
         registration_level,
         name: q.name,
     };
-    let page = app.store.persons(&filter, q.cursor.as_deref(), q.limit.unwrap_or(DEFAULT_LIMIT)).await?;
+    let page = app
+        .store
+        .persons(
+            &filter,
+            q.cursor.as_deref(),
+            q.limit.unwrap_or(DEFAULT_LIMIT),
+        )
+        .await?;
     Ok(Json(page))
 }
 
 /// Find a person by registration number, typed as read aloud (any case, hyphens optional).
 #[utoipa::path(get, path = "/api/v1/persons/by-number/{number}", tag = "persons", params(("number" = String, Path)),
     responses((status = 200, body = Person), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn by_number(State(app): State<AppState>, Path(number): Path<String>) -> Result<Json<Person>, ApiError> {
-    let parsed = RegistrationNumber::parse(&number).map_err(|e| ApiError::invalid("number", e.to_string()))?;
+pub async fn by_number(
+    State(app): State<AppState>,
+    Path(number): Path<String>,
+) -> Result<Json<Person>, ApiError> {
+    let parsed = RegistrationNumber::parse(&number)
+        .map_err(|e| ApiError::invalid("number", e.to_string()))?;
     app.store
         .person_by_number(&parsed)
         .await?
@@ -117,7 +154,12 @@ pub async fn by_number(State(app): State<AppState>, Path(number): Path<String>) 
 #[utoipa::path(get, path = "/api/v1/persons/{id}/token.svg", tag = "persons", params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404, body = Problem)))]
 pub async fn token(State(app): State<AppState>, Id(id): Id) -> Result<impl IntoResponse, ApiError> {
-    let p = app.store.person(id).await?.ok_or_else(|| ApiError::not_found(format!("person {id}")))?;
-    let svg = crate::token::card(&p.registration_number, "Passage registration").map_err(|_| ApiError::Unavailable)?;
+    let p = app
+        .store
+        .person(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("person {id}")))?;
+    let svg = crate::token::card(&p.registration_number, "Passage registration")
+        .map_err(|_| ApiError::Unavailable)?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg))
 }

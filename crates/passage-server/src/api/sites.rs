@@ -1,7 +1,7 @@
 //! `/api/v1/sites`
 
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use passage_domain::codes::Country;
 use passage_domain::record::Site;
 use passage_domain::site::{SiteDetails, SiteKind};
@@ -9,10 +9,10 @@ use passage_store::{Page, SiteFilter};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{created, patched, prefixed, Patch, DEFAULT_LIMIT};
+use super::{DEFAULT_LIMIT, Patch, created, patched, prefixed};
+use crate::AppState;
 use crate::extract::{Body, Id, Query};
 use crate::problem::{ApiError, Problem};
-use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -30,7 +30,10 @@ pub async fn create(
     State(app): State<AppState>,
     Body(details): Body<SiteDetails>,
 ) -> Result<(axum::http::StatusCode, axum::http::HeaderMap, Json<Site>), ApiError> {
-    let site = app.store.create_site(details.validated()?, app.clock.now()).await?;
+    let site = app
+        .store
+        .create_site(details.validated()?, app.clock.now())
+        .await?;
     let (status, headers) = created(format!("/api/v1/sites/{}", site.meta.id));
     Ok((status, headers, Json(site)))
 }
@@ -39,24 +42,53 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/sites/{id}", tag = "sites", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = Site), (status = 404, body = Problem)))]
 pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Site>, ApiError> {
-    app.store.site(id).await?.map(Json).ok_or_else(|| ApiError::not_found(format!("site {id}")))
+    app.store
+        .site(id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("site {id}")))
 }
 
 /// Change a site. Send the version you read; the code cannot change.
 #[utoipa::path(patch, path = "/api/v1/sites/{id}", tag = "sites", params(("id" = uuid::Uuid, Path)), request_body = Patch,
     responses((status = 200, body = Site), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn update(State(app): State<AppState>, Id(id): Id, Body(patch): Body<Patch>) -> Result<Json<Site>, ApiError> {
-    let current = app.store.site(id).await?.ok_or_else(|| ApiError::not_found(format!("site {id}")))?;
+pub async fn update(
+    State(app): State<AppState>,
+    Id(id): Id,
+    Body(patch): Body<Patch>,
+) -> Result<Json<Site>, ApiError> {
+    let current = app
+        .store
+        .site(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("site {id}")))?;
     let details: SiteDetails = patched(&current.details, patch.details.as_ref())?;
     let details = details.validated().map_err(|e| prefixed("details", e))?;
-    Ok(Json(app.store.update_site(id, patch.version, details, app.clock.now()).await?))
+    Ok(Json(
+        app.store
+            .update_site(id, patch.version, details, app.clock.now())
+            .await?,
+    ))
 }
 
 /// List sites.
 #[utoipa::path(get, path = "/api/v1/sites", tag = "sites", params(SiteQuery),
     responses((status = 200, body = Page<Site>), (status = 400, body = Problem)))]
-pub async fn list(State(app): State<AppState>, Query(q): Query<SiteQuery>) -> Result<Json<Page<Site>>, ApiError> {
-    let filter = SiteFilter { kind: q.kind, country: q.country.map(String::from) };
-    let page = app.store.sites(&filter, q.cursor.as_deref(), q.limit.unwrap_or(DEFAULT_LIMIT)).await?;
+pub async fn list(
+    State(app): State<AppState>,
+    Query(q): Query<SiteQuery>,
+) -> Result<Json<Page<Site>>, ApiError> {
+    let filter = SiteFilter {
+        kind: q.kind,
+        country: q.country.map(String::from),
+    };
+    let page = app
+        .store
+        .sites(
+            &filter,
+            q.cursor.as_deref(),
+            q.limit.unwrap_or(DEFAULT_LIMIT),
+        )
+        .await?;
     Ok(Json(page))
 }
