@@ -57,10 +57,10 @@ impl Store {
             },
             details,
         };
-        let out = arrival.clone();
         self.writer
-            .write(move |c| {
+            .write(arrival, |c, arrival| {
                 Box::pin(async move {
+                    let now = arrival.meta.created_at;
                     let d = &arrival.details;
                     site_exists(c, d.site_id).await?;
                     let json = serde_json::to_value(d)?;
@@ -77,7 +77,7 @@ impl Store {
                     .execute(&mut *c)
                     .await?;
                     history::record(c, "arrival", arrival.meta.id, "created", 1, now, &json).await?;
-                    Ok(out)
+                    Ok(arrival.clone())
                 })
             })
             .await
@@ -100,8 +100,9 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<Arrival, StoreError> {
         self.writer
-            .write(move |c| {
+            .write((id, version, details, now), |c, (id, version, details, now)| {
                 Box::pin(async move {
+                    let (id, version, now) = (*id, *version, *now);
                     site_exists(c, details.site_id).await.map_err(|_| {
                         StoreError::from(ValidationErrors::one("details.site_id", format!("no site with id {}", details.site_id)))
                     })?;

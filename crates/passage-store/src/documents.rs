@@ -60,10 +60,10 @@ impl Store {
             details: doc.details,
             verification: doc.verification,
         };
-        let out = document.clone();
         self.writer
-            .write(move |c| {
+            .write(document, |c, document| {
                 Box::pin(async move {
+                    let (now, person_id) = (document.meta.created_at, document.person_id);
                     let found = sqlx::query("SELECT id FROM persons WHERE id = $1")
                         .bind(person_id.to_string())
                         .fetch_optional(&mut *c)
@@ -88,7 +88,7 @@ impl Store {
                     .execute(&mut *c)
                     .await?;
                     history::record(c, "document", document.meta.id, "created", 1, now, &json).await?;
-                    Ok(out)
+                    Ok(document.clone())
                 })
             })
             .await
@@ -111,8 +111,9 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<Document, StoreError> {
         self.writer
-            .write(move |c| {
+            .write((id, version, doc, now), |c, (id, version, doc, now)| {
                 Box::pin(async move {
+                    let (id, version, now) = (*id, *version, *now);
                     let d = &doc.details;
                     let json = serde_json::to_value(d)?;
                     let done = sqlx::query(

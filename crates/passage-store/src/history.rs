@@ -7,27 +7,62 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use crate::sql::ts;
+use crate::sql::{Arg, Builder, ts};
+
+/// One event in a record's history.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub entity: &'static str,
+    pub id: Uuid,
+    pub action: &'static str,
+    pub version: i64,
+    pub at: OffsetDateTime,
+    pub detail: serde_json::Value,
+}
 
 /// Appends one event to a record's history, in the caller's transaction.
 pub async fn record(
     conn: &mut AnyConnection,
-    entity: &str,
+    entity: &'static str,
     id: Uuid,
-    action: &str,
+    action: &'static str,
     version: i64,
     at: OffsetDateTime,
     detail: &serde_json::Value,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO history (entity, entity_id, action, version, at, detail) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(entity.to_owned())
-        .bind(id.to_string())
-        .bind(action.to_owned())
-        .bind(version)
-        .bind(ts(at))
-        .bind(detail.to_string())
-        .execute(conn)
-        .await?;
+    let entry = Entry {
+        entity,
+        id,
+        action,
+        version,
+        at,
+        detail: detail.clone(),
+    };
+    record_all(conn, std::slice::from_ref(&entry)).await
+}
+
+/// Appends several events in one statement, in the caller's transaction.
+pub async fn record_all(conn: &mut AnyConnection, entries: &[Entry]) -> Result<(), StoreError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut b = Builder::new(
+        "INSERT INTO history (entity, entity_id, action, version, at, detail) VALUES ",
+    );
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            b.raw(", ");
+        }
+        b.row([
+            Arg::Text(e.entity.to_owned()),
+            Arg::Text(e.id.to_string()),
+            Arg::Text(e.action.to_owned()),
+            Arg::Int(e.version),
+            Arg::Text(ts(e.at)),
+            Arg::Text(e.detail.to_string()),
+        ]);
+    }
+    b.query().execute(conn).await?;
     Ok(())
 }
 

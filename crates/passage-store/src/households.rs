@@ -102,23 +102,31 @@ async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<Option<Household>, Sto
     Ok(Some(h))
 }
 
+/// Reads the site id, code and first number taken from an `UPDATE sites … RETURNING`.
+fn numbers(row: &AnyRow, count: i64) -> Result<(Uuid, SiteCode, u64), StoreError> {
+    let next: i64 = row.try_get("next_sequence")?;
+    let code: String = row.try_get("code")?;
+    let id: String = row.try_get("id")?;
+    let code = SiteCode::try_from(code).map_err(StoreError::Corrupt)?;
+    let first =
+        u64::try_from(next - count).map_err(|_| StoreError::Corrupt("site sequence".into()))?;
+    Ok((sql::uuid(&id)?, code, first))
+}
+
 /// Takes `n` consecutive sequence numbers of a site, returning its code and the first.
 async fn take_numbers(
     c: &mut AnyConnection,
     site_id: Uuid,
     n: usize,
 ) -> Result<(SiteCode, u64), StoreError> {
-    let n =
+    let count =
         i64::try_from(n).map_err(|_| StoreError::Database("too many numbers at once".into()))?;
-    let row = sqlx::query("UPDATE sites SET next_sequence = next_sequence + $1 WHERE id = $2 RETURNING next_sequence, code")
-        .bind(n)
+    let row = sqlx::query("UPDATE sites SET next_sequence = next_sequence + $1 WHERE id = $2 RETURNING id, next_sequence, code")
+        .bind(count)
         .bind(site_id.to_string())
         .fetch_one(c)
         .await?;
-    let next: i64 = row.try_get("next_sequence")?;
-    let code: String = row.try_get("code")?;
-    let code = SiteCode::try_from(code).map_err(StoreError::Corrupt)?;
-    let first = u64::try_from(next - n).map_err(|_| StoreError::Corrupt("site sequence".into()))?;
+    let (_, code, first) = numbers(&row, count)?;
     Ok((code, first))
 }
 
@@ -152,7 +160,11 @@ fn new_person(
     }
 }
 
-async fn insert_household(c: &mut AnyConnection, h: &Household) -> Result<(), StoreError> {
+/// Inserts a household row and returns the history entry of its registration.
+async fn insert_household(
+    c: &mut AnyConnection,
+    h: &Household,
+) -> Result<history::Entry, StoreError> {
     sqlx::query(
         "INSERT INTO households (id, registration_number, arrival_id, site_id, kind, size, breakdown, registration_level, \
          head_person_id, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)",
@@ -169,91 +181,62 @@ async fn insert_household(c: &mut AnyConnection, h: &Household) -> Result<(), St
     .bind(sql::ts(h.meta.created_at))
     .execute(&mut *c)
     .await?;
-    let detail = serde_json::json!({ "size": h.size, "breakdown": h.breakdown, "level": h.registration_level });
-    history::record(
-        c,
-        "household",
-        h.meta.id,
-        "registered",
-        1,
-        h.meta.created_at,
-        &detail,
-    )
-    .await
+    Ok(history::Entry {
+        entity: "household",
+        id: h.meta.id,
+        action: "registered",
+        version: 1,
+        at: h.meta.created_at,
+        detail: serde_json::json!({ "size": h.size, "breakdown": h.breakdown, "level": h.registration_level }),
+    })
 }
 
 impl Store {
     /// Registers a household with its head and any members, all or nothing, issuing a
-    /// number to the household and to each person registered.
+    /// number to the household and to each person registered. Four statements whatever
+    /// the household's size: take the numbers, insert the household, its people, its history.
     pub async fn register_household(
         &self,
         valid: ValidHousehold,
         now: OffsetDateTime,
     ) -> Result<Household, StoreError> {
         self.writer
-            .write(move |c| {
+            .write((valid, now), |c, (valid, now)| {
                 Box::pin(async move {
-                    let site: Option<String> =
-                        sqlx::query_scalar("SELECT site_id FROM arrivals WHERE id = $1")
-                            .bind(valid.arrival_id.to_string())
-                            .fetch_optional(&mut *c)
-                            .await?;
-                    let site_id = match site {
-                        Some(s) => sql::uuid(&s)?,
-                        None => {
-                            return Err(ValidationErrors::one(
-                                "arrival_id",
-                                format!("no arrival with id {}", valid.arrival_id),
-                            )
-                            .into());
-                        }
+                    let now = *now;
+                    let count = i64::try_from(2 + valid.members.len()).unwrap_or(i64::MAX);
+                    let row = sqlx::query(
+                        "UPDATE sites SET next_sequence = next_sequence + $1 \
+                         WHERE id = (SELECT site_id FROM arrivals WHERE id = $2) RETURNING id, next_sequence, code",
+                    )
+                    .bind(count)
+                    .bind(valid.arrival_id.to_string())
+                    .fetch_optional(&mut *c)
+                    .await?;
+                    let Some(row) = row else {
+                        return Err(ValidationErrors::one("arrival_id", format!("no arrival with id {}", valid.arrival_id)).into());
                     };
-                    let level_one = valid.is_level_one();
-                    let (code, first) = take_numbers(c, site_id, 2 + valid.members.len()).await?;
+                    let (site_id, code, first) = numbers(&row, count)?;
                     let mut household = Household {
-                        meta: Meta {
-                            id: Uuid::now_v7(),
-                            version: 1,
-                            created_at: now,
-                            updated_at: now,
-                        },
+                        meta: Meta { id: Uuid::now_v7(), version: 1, created_at: now, updated_at: now },
                         registration_number: RegistrationNumber::new(code.clone(), first),
                         arrival_id: valid.arrival_id,
                         site_id,
                         kind: valid.kind,
                         size: valid.size,
                         breakdown: valid.breakdown,
-                        registration_level: if level_one {
-                            RegistrationLevel::Emergency
-                        } else {
-                            RegistrationLevel::Individual
-                        },
+                        registration_level: if valid.is_level_one() { RegistrationLevel::Emergency } else { RegistrationLevel::Individual },
                         head_person_id: Uuid::nil(),
                         members: Vec::new(),
                     };
-                    let mut people = vec![new_person(
-                        &code,
-                        first + 1,
-                        &household,
-                        Relationship::Head,
-                        valid.head,
-                        now,
-                    )];
-                    for (i, m) in valid.members.into_iter().enumerate() {
-                        people.push(new_person(
-                            &code,
-                            first + 2 + i as u64,
-                            &household,
-                            m.relationship,
-                            m.person,
-                            now,
-                        ));
+                    let mut people = vec![new_person(&code, first + 1, &household, Relationship::Head, valid.head.clone(), now)];
+                    for (i, m) in valid.members.iter().enumerate() {
+                        people.push(new_person(&code, first + 2 + i as u64, &household, m.relationship, m.person.clone(), now));
                     }
                     household.head_person_id = people[0].meta.id;
-                    insert_household(c, &household).await?;
-                    for p in &people {
-                        persons::insert(c, p).await?;
-                    }
+                    let mut entries = vec![insert_household(c, &household).await?];
+                    entries.extend(persons::insert_all(c, &people).await?);
+                    history::record_all(c, &entries).await?;
                     household.members = summaries(people);
                     Ok(household)
                 })
@@ -278,8 +261,9 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<Household, StoreError> {
         self.writer
-            .write(move |c| {
+            .write((id, version, members, today, now), |c, (id, version, members, today, now)| {
                 Box::pin(async move {
+                    let (id, version, today, now) = (*id, *version, *today, *now);
                     let Some(mut h) = fetch(c, id).await? else {
                         return Err(StoreError::NotFound { entity: "household", id });
                     };
@@ -295,11 +279,13 @@ impl Store {
                         h.registration_level = h.registration_level.max(RegistrationLevel::Individual);
                     }
                     let (code, first) = take_numbers(c, h.site_id, added).await?;
-                    for (i, m) in members.into_iter().enumerate() {
-                        let p = new_person(&code, first + i as u64, &h, m.relationship, m.person, now);
-                        persons::insert(c, &p).await?;
-                        people.push(p);
-                    }
+                    let added_people: Vec<Person> = members
+                        .iter()
+                        .enumerate()
+                        .map(|(i, m)| new_person(&code, first + i as u64, &h, m.relationship, m.person.clone(), now))
+                        .collect();
+                    let mut entries = persons::insert_all(c, &added_people).await?;
+                    people.extend(added_people);
                     if complete {
                         h.breakdown = Breakdown::of(people.iter().map(|p| &p.details), today);
                         sqlx::query(
@@ -326,8 +312,15 @@ impl Store {
                     .bind(version)
                     .execute(&mut *c)
                     .await?;
-                    let detail = serde_json::json!({ "added": added, "size": size, "level": h.registration_level });
-                    history::record(c, "household", id, "members_added", version + 1, now, &detail).await?;
+                    entries.push(history::Entry {
+                        entity: "household",
+                        id,
+                        action: "members_added",
+                        version: version + 1,
+                        at: now,
+                        detail: serde_json::json!({ "added": added, "size": size, "level": h.registration_level }),
+                    });
+                    history::record_all(c, &entries).await?;
                     fetch(c, id).await?.ok_or(StoreError::NotFound { entity: "household", id })
                 })
             })
@@ -345,8 +338,9 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<Household, StoreError> {
         self.writer
-            .write(move |c| {
+            .write((id, version, kind, size, breakdown, now), |c, (id, version, kind, size, breakdown, now)| {
                 Box::pin(async move {
+                    let (id, version, kind, size, breakdown, now) = (*id, *version, *kind, *size, *breakdown, *now);
                     let registered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM persons WHERE household_id = $1")
                         .bind(id.to_string())
                         .fetch_one(&mut *c)

@@ -67,41 +67,53 @@ pub(crate) fn decode(row: &AnyRow) -> Result<Person, StoreError> {
     })
 }
 
-/// Inserts a new person in the caller's transaction.
-pub(crate) async fn insert(c: &mut AnyConnection, p: &Person) -> Result<(), StoreError> {
-    let d = &p.details;
-    let json = serde_json::to_value(d)?;
-    sqlx::query(
+/// Inserts new persons in one statement, in the caller's transaction, and returns the
+/// history entries that record their registration.
+pub(crate) async fn insert_all(
+    c: &mut AnyConnection,
+    people: &[Person],
+) -> Result<Vec<history::Entry>, StoreError> {
+    let mut b = Builder::new(
         "INSERT INTO persons (id, registration_number, household_id, site_id, relationship, registration_level, status, \
-         sex, birth_date, nationality, name_key, details, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
-    )
-    .bind(p.meta.id.to_string())
-    .bind(p.registration_number.to_string())
-    .bind(p.household_id.to_string())
-    .bind(p.site_id.to_string())
-    .bind(p.relationship.code().to_owned())
-    .bind(i64::from(u8::from(p.registration_level)))
-    .bind(p.status.code().to_owned())
-    .bind(d.sex.code().to_owned())
-    .bind(d.date_of_birth.map(|b| b.date.to_string()))
-    .bind(nationality_key(d))
-    .bind(d.name_key())
-    .bind(json.to_string())
-    .bind(p.meta.version)
-    .bind(sql::ts(p.meta.created_at))
-    .execute(&mut *c)
-    .await?;
-    history::record(
-        c,
-        "person",
-        p.meta.id,
-        "registered",
-        p.meta.version,
-        p.meta.created_at,
-        &json,
-    )
-    .await
+         sex, birth_date, nationality, name_key, details, version, created_at, updated_at) VALUES ",
+    );
+    let mut entries = Vec::with_capacity(people.len());
+    for (i, p) in people.iter().enumerate() {
+        let d = &p.details;
+        let json = serde_json::to_value(d)?;
+        if i > 0 {
+            b.raw(", ");
+        }
+        b.row([
+            Arg::Text(p.meta.id.to_string()),
+            Arg::Text(p.registration_number.to_string()),
+            Arg::Text(p.household_id.to_string()),
+            Arg::Text(p.site_id.to_string()),
+            Arg::Text(p.relationship.code().to_owned()),
+            Arg::Int(i64::from(u8::from(p.registration_level))),
+            Arg::Text(p.status.code().to_owned()),
+            Arg::Text(d.sex.code().to_owned()),
+            Arg::OptText(d.date_of_birth.map(|b| b.date.to_string())),
+            Arg::Text(nationality_key(d)),
+            Arg::Text(d.name_key()),
+            Arg::Text(json.to_string()),
+            Arg::Int(p.meta.version),
+            Arg::Text(sql::ts(p.meta.created_at)),
+            Arg::Text(sql::ts(p.meta.updated_at)),
+        ]);
+        entries.push(history::Entry {
+            entity: "person",
+            id: p.meta.id,
+            action: "registered",
+            version: p.meta.version,
+            at: p.meta.created_at,
+            detail: json,
+        });
+    }
+    if !people.is_empty() {
+        b.query().execute(&mut *c).await?;
+    }
+    Ok(entries)
 }
 
 async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<Person, StoreError> {
@@ -152,8 +164,9 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<Person, StoreError> {
         self.writer
-            .write(move |c| {
+            .write((id, version, change, now), |c, (id, version, change, now)| {
                 Box::pin(async move {
+                    let (id, version, now) = (*id, *version, *now);
                     let d = &change.details;
                     let json = serde_json::to_value(d)?;
                     let done = sqlx::query(

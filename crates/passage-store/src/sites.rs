@@ -61,10 +61,10 @@ impl Store {
             },
             details,
         };
-        let out = site.clone();
         self.writer
-            .write(move |c| {
+            .write(site, |c, site| {
                 Box::pin(async move {
+                    let now = site.meta.created_at;
                     let d = &site.details;
                     let taken = sqlx::query("SELECT id FROM sites WHERE code = $1")
                         .bind(d.code.as_str().to_owned())
@@ -88,7 +88,7 @@ impl Store {
                     .execute(&mut *c)
                     .await?;
                     history::record(c, "site", site.meta.id, "created", 1, now, &json).await?;
-                    Ok(out)
+                    Ok(site.clone())
                 })
             })
             .await
@@ -113,8 +113,9 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<Site, StoreError> {
         self.writer
-            .write(move |c| {
+            .write((id, version, details, now), |c, (id, version, details, now)| {
                 Box::pin(async move {
+                    let (id, version, now) = (*id, *version, *now);
                     let json = serde_json::to_value(&details)?;
                     let done = sqlx::query(
                         "UPDATE sites SET name = $1, kind = $2, country = $3, details = $4, version = version + 1, updated_at = $5 \

@@ -66,6 +66,7 @@ pub fn opt_json<T: serde::de::DeserializeOwned>(
 #[derive(Debug, Clone)]
 pub enum Arg {
     Text(String),
+    OptText(Option<String>),
     Int(i64),
 }
 
@@ -92,6 +93,20 @@ impl Builder {
         self
     }
 
+    /// Appends one parenthesised row of placeholders, e.g. `($4, $5, $6)`, binding `args`.
+    pub fn row(&mut self, args: impl IntoIterator<Item = Arg>) -> &mut Self {
+        self.sql.push('(');
+        for (i, a) in args.into_iter().enumerate() {
+            if i > 0 {
+                self.sql.push_str(", ");
+            }
+            self.args.push(a);
+            self.sql.push_str(&format!("${}", self.args.len()));
+        }
+        self.sql.push(')');
+        self
+    }
+
     pub fn raw(&mut self, sql: &str) -> &mut Self {
         self.sql.push_str(sql);
         self
@@ -102,6 +117,7 @@ impl Builder {
         for a in &self.args {
             q = match a {
                 Arg::Text(s) => q.bind(s.clone()),
+                Arg::OptText(s) => q.bind(s.clone()),
                 Arg::Int(i) => q.bind(*i),
             };
         }
