@@ -33,8 +33,13 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct Clock(Arc<dyn Fn() -> OffsetDateTime + Send + Sync>);
 
 impl Clock {
+    /// The system clock, to the microsecond (the precision stored).
     pub fn system() -> Self {
-        Self(Arc::new(OffsetDateTime::now_utc))
+        Self(Arc::new(|| {
+            let now = OffsetDateTime::now_utc();
+            now.replace_nanosecond(now.nanosecond() / 1000 * 1000)
+                .unwrap_or(now)
+        }))
     }
 
     pub fn fixed(at: OffsetDateTime) -> Self {

@@ -75,6 +75,8 @@ static DRIVERS: Once = Once::new();
 pub struct Store {
     backend: Backend,
     read: AnyPool,
+    /// The writer's own pool of one connection; kept to close it and to inspect it in tests.
+    writer_pool: AnyPool,
     writer: writer::Writer,
 }
 
@@ -118,6 +120,7 @@ impl Store {
         Ok(Self {
             backend,
             read,
+            writer_pool: write.clone(),
             writer: writer::Writer::start(write),
         })
     }
@@ -134,6 +137,7 @@ impl Store {
     /// Closes the pools; writes already acknowledged are on disk.
     pub async fn close(&self) {
         self.read.close().await;
+        self.writer_pool.close().await;
     }
 }
 
@@ -158,6 +162,34 @@ pub async fn migrate_only(url: &str) -> Result<Backend, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The settings that make an acknowledged write durable are in force on every
+    /// connection, the writer's included.
+    #[tokio::test]
+    async fn sqlite_connections_sync_the_log_at_every_commit() {
+        let dir =
+            std::env::temp_dir().join(format!("passage-pragmas-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::open(&dir.join("p.db").display().to_string())
+            .await
+            .unwrap();
+        for pool in [&store.read, &store.writer_pool] {
+            let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     #[test]
     fn urls_pick_the_backend_or_are_refused() {
