@@ -501,27 +501,36 @@ on_every_backend!(http_conventions_hold, |app: App| async move {
     }
 });
 
-on_every_backend!(a_failing_write_leaves_the_rest_of_its_batch_alone, |app: App| async move {
-    let arrival = app.arrival().await;
-    let mut tasks = tokio::task::JoinSet::new();
-    for i in 0..40 {
-        let mut body = level_one(&arrival);
-        if i % 2 == 1 {
-            body["arrival_id"] = json!("01900000-0000-7000-8000-000000000000");
+on_every_backend!(
+    a_failing_write_leaves_the_rest_of_its_batch_alone,
+    |app: App| async move {
+        let arrival = app.arrival().await;
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..40 {
+            let mut body = level_one(&arrival);
+            if i % 2 == 1 {
+                body["arrival_id"] = json!("01900000-0000-7000-8000-000000000000");
+            }
+            let router = app.router.clone();
+            tasks.spawn(async move {
+                let req = Request::post("/api/v1/households")
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(body.to_string()))
+                    .unwrap();
+                router.oneshot(req).await.unwrap().status()
+            });
         }
-        let router = app.router.clone();
-        tasks.spawn(async move {
-            let req = Request::post("/api/v1/households")
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))
-                .unwrap();
-            router.oneshot(req).await.unwrap().status()
-        });
+        let statuses = tasks.join_all().await;
+        let created = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count();
+        let refused = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+            .count();
+        assert_eq!((created, refused), (20, 20), "{statuses:?}");
+        assert_eq!(app.count("households").await, 20);
+        assert_eq!(app.count("persons").await, 20);
     }
-    let statuses = tasks.join_all().await;
-    let created = statuses.iter().filter(|s| **s == StatusCode::CREATED).count();
-    let refused = statuses.iter().filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY).count();
-    assert_eq!((created, refused), (20, 20), "{statuses:?}");
-    assert_eq!(app.count("households").await, 20);
-    assert_eq!(app.count("persons").await, 20);
-});
+);
