@@ -118,9 +118,17 @@ pub fn verify_mrz(
                 Nationality::Stateless => Some("XXA".to_owned()),
                 Nationality::Unknown => None,
             });
+            // A person with a single name (common among Rohingya, Burmese and Indonesian
+            // people) has it printed as the MRZ's primary identifier, with no given name.
+            let single_name = p.family_name.is_none() && m.secondary_identifier.is_empty();
+            let (family_name, given_name) = if single_name {
+                (p.given_name.as_deref(), None)
+            } else {
+                (p.family_name.as_deref(), p.given_name.as_deref())
+            };
             let declared = Declared {
-                family_name: p.family_name.as_deref(),
-                given_name: p.given_name.as_deref(),
+                family_name,
+                given_name,
                 sex: declared_sex(p.sex),
                 birth_date: p
                     .date_of_birth
@@ -257,5 +265,42 @@ impl DocumentDetails {
             },
             verification,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::person::PersonDetails;
+    use time::macros::date;
+
+    /// A TD3 MRZ for a passport holder with one name only.
+    fn single_name_mrz() -> String {
+        let line1 = format!("{:<<44}", "P<IDNSUPRIADI");
+        let number = "C1234567<";
+        let birth = "900101";
+        let expiry = "300101";
+        let digit = |s: &str| mrz::check_digit(s).unwrap_or('0');
+        let optional = "<<<<<<<<<<<<<<";
+        let body = format!(
+            "{number}{}IDN{birth}{}M{expiry}{}{optional}{}",
+            digit(number),
+            digit(birth),
+            digit(expiry),
+            digit(optional)
+        );
+        let composite_source = format!("{}{}{}", &body[0..10], &body[13..20], &body[21..43]);
+        format!("{line1}\n{body}{}", digit(&composite_source))
+    }
+
+    #[test]
+    fn a_single_name_matches_the_primary_identifier() {
+        let person = PersonDetails::named("Supriadi", Sex::M);
+        let (_, v) = verify_mrz(&single_name_mrz(), date!(2026 - 11 - 27), Some(&person)).unwrap();
+        assert!(v.valid, "{v:?}");
+        assert!(v.mismatches.is_empty(), "{:?}", v.mismatches);
+        let other = PersonDetails::named("Suparman", Sex::M);
+        let (_, v) = verify_mrz(&single_name_mrz(), date!(2026 - 11 - 27), Some(&other)).unwrap();
+        assert_eq!(v.mismatches.len(), 1, "{:?}", v.mismatches);
     }
 }

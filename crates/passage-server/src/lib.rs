@@ -85,6 +85,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(households::create, households::list))
         .routes(routes!(households::read, households::update))
         .routes(routes!(households::add_members))
+        .routes(routes!(households::by_number))
         .routes(routes!(households::token))
         .routes(routes!(persons::list))
         .routes(routes!(persons::read, persons::update))

@@ -163,6 +163,14 @@ on_every_backend!(
             h["registration_number"],
             "PDE-000001-".to_owned() + &h["registration_number"].as_str().unwrap()[11..]
         );
+        let (s, by_card) = app
+            .get(&format!(
+                "/api/v1/households/by-number/{}",
+                h["registration_number"].as_str().unwrap()
+            ))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{by_card}");
+        assert_eq!(by_card["id"], h["id"]);
         let head = &h["members"][0];
         assert_eq!(head["relationship"], "head");
         // The number read aloud, typed in lower case without hyphens, finds the head.

@@ -249,6 +249,23 @@ impl Store {
         fetch(&mut conn, id).await
     }
 
+    /// The household holding a registration number (the number on its card).
+    pub async fn household_by_number(
+        &self,
+        number: &RegistrationNumber,
+    ) -> Result<Option<Household>, StoreError> {
+        let mut conn = self.read.acquire().await?;
+        let id: Option<String> =
+            sqlx::query_scalar("SELECT id FROM households WHERE registration_number = $1")
+                .bind(number.to_string())
+                .fetch_optional(&mut *conn)
+                .await?;
+        match id {
+            Some(id) => fetch(&mut conn, sql::uuid(&id)?).await,
+            None => Ok(None),
+        }
+    }
+
     /// Adds individuals to a household. When every member counted at level 1 is registered
     /// individually, the household and its people move to level 2 and the breakdown is
     /// recomputed from the individuals at `today`. The household keeps its number.

@@ -182,6 +182,22 @@ pub async fn list(
     Ok(Json(page))
 }
 
+/// Find a household by the number on its card, typed as read aloud.
+#[utoipa::path(get, path = "/api/v1/households/by-number/{number}", tag = "households", params(("number" = String, Path)),
+    responses((status = 200, body = Household), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn by_number(
+    State(app): State<AppState>,
+    axum::extract::Path(number): axum::extract::Path<String>,
+) -> Result<Json<Household>, ApiError> {
+    let parsed = passage_domain::regno::RegistrationNumber::parse(&number)
+        .map_err(|e| ApiError::invalid("number", e.to_string()))?;
+    app.store
+        .household_by_number(&parsed)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("household {parsed}")))
+}
+
 /// The household's printable token: its number as text and QR code.
 #[utoipa::path(get, path = "/api/v1/households/{id}/token.svg", tag = "households", params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404, body = Problem)))]
