@@ -106,7 +106,7 @@ impl Store {
                     site_exists(c, details.site_id).await.map_err(|_| {
                         StoreError::from(ValidationErrors::one("details.site_id", format!("no site with id {}", details.site_id)))
                     })?;
-                    let json = serde_json::to_value(&details)?;
+                    let json = serde_json::to_value(details)?;
                     let done = sqlx::query(
                         "UPDATE arrivals SET site_id = $1, mode = $2, arrived_at = $3, details = $4, version = version + 1, updated_at = $5 \
                          WHERE id = $6 AND version = $7",

@@ -116,7 +116,7 @@ impl Store {
             .write((id, version, details, now), |c, (id, version, details, now)| {
                 Box::pin(async move {
                     let (id, version, now) = (*id, *version, *now);
-                    let json = serde_json::to_value(&details)?;
+                    let json = serde_json::to_value(details)?;
                     let done = sqlx::query(
                         "UPDATE sites SET name = $1, kind = $2, country = $3, details = $4, version = version + 1, updated_at = $5 \
                          WHERE id = $6 AND version = $7 AND code = $8",
