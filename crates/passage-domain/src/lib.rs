@@ -22,6 +22,7 @@ macro_rules! string_schema {
     };
 }
 
+pub mod access;
 pub mod age;
 pub mod arrival;
 pub mod codes;

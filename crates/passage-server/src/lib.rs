@@ -5,6 +5,7 @@
 //! `utoipa-axum`, so every route is in the OpenAPI document.
 
 pub mod api;
+pub mod auth;
 pub mod extract;
 pub mod problem;
 pub mod token;
@@ -60,12 +61,37 @@ impl Clock {
 pub struct AppState {
     pub store: Store,
     pub clock: Clock,
+    pub auth: auth::AuthConfig,
+}
+
+/// Declares how callers authenticate: an API token, or the session cookie.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(auth::SESSION_COOKIE))),
+        );
+    }
 }
 
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
     info(title = "Passage API", description = "Registration, documents and households of a mixed movement."),
     tags(
+        (name = "session", description = "Log in and out"),
+        (name = "access", description = "Organisations and users"),
         (name = "sites", description = "Landing points, border posts, reception centres, camps"),
         (name = "arrivals", description = "Landings, crossings and convoys"),
         (name = "households", description = "Level-1 and level-2 registration"),
@@ -76,8 +102,11 @@ pub struct AppState {
 struct ApiDoc;
 
 fn api() -> OpenApiRouter<AppState> {
-    use api::{arrivals, documents, households, persons, sites};
+    use api::{arrivals, documents, households, persons, session, sites, users};
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(session::login, session::current, session::logout))
+        .routes(routes!(users::create_organisation, users::organisations))
+        .routes(routes!(users::create_user, users::users))
         .routes(routes!(sites::create, sites::list))
         .routes(routes!(sites::read, sites::update))
         .routes(routes!(arrivals::create, arrivals::list))

@@ -33,6 +33,10 @@ pub enum ApiError {
     Malformed(String),
     #[error("{0}")]
     BadRequest(String),
+    #[error("log in, or send an API token as `Authorization: Bearer …`")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{what} was not found")]
     NotFound { what: String },
     #[error("{0}")]
@@ -66,6 +70,7 @@ impl From<ValidationErrors> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
+            StoreError::Forbidden(f) => Self::Forbidden(f.to_string()),
             StoreError::NotFound { entity, id } => Self::not_found(format!("{entity} {id}")),
             StoreError::Conflict { current, .. } => Self::Conflict(e.to_string(), current),
             StoreError::Invalid(v) => Self::Invalid(v),
@@ -91,6 +96,12 @@ impl IntoResponse for ApiError {
                 "Malformed request body",
             ),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
+            Self::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Authentication required",
+            ),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             Self::NotFound { .. } => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             Self::Conflict(..) => (StatusCode::CONFLICT, "conflict", "Version conflict"),
             Self::TooLarge => (
@@ -131,10 +142,14 @@ impl IntoResponse for ApiError {
             current_version,
         };
         let mut response = (status, axum::Json(body)).into_response();
-        response.headers_mut().insert(
+        let headers = response.headers_mut();
+        headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
         response
     }
 }

@@ -3,121 +3,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use passage_server::{AppState, Clock};
-use passage_store::Store;
-use passage_store::testing::{self, TestDb};
+use passage_store::testing;
 use serde_json::{Value, json};
-use time::macros::datetime;
 use tower::ServiceExt;
+
+mod support;
+
+use support::App;
 
 const SPECIMEN_TD3: &str =
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
-
-struct App {
-    router: Router,
-    store: Store,
-    _db: TestDb,
-}
-
-impl App {
-    async fn start(db: TestDb) -> Self {
-        let store = Store::open(&db.url).await.expect("open store");
-        let state = AppState {
-            store: store.clone(),
-            clock: Clock::fixed(datetime!(2026-11-27 10:00 UTC)),
-        };
-        Self {
-            router: passage_server::router(state),
-            store,
-            _db: db,
-        }
-    }
-
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<String>,
-        content_type: &str,
-    ) -> (StatusCode, String, Value) {
-        let mut req = Request::builder().method(method).uri(path);
-        if body.is_some() {
-            req = req.header(header::CONTENT_TYPE, content_type);
-        }
-        let req = req
-            .body(body.map(Body::from).unwrap_or_else(Body::empty))
-            .unwrap();
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let ctype = res
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        (status, ctype, value)
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let (s, _, v) = self.send(Method::GET, path, None, "").await;
-        (s, v)
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let (s, _, v) = self
-            .send(
-                Method::POST,
-                path,
-                Some(body.to_string()),
-                "application/json",
-            )
-            .await;
-        (s, v)
-    }
-
-    async fn patch(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let (s, _, v) = self
-            .send(
-                Method::PATCH,
-                path,
-                Some(body.to_string()),
-                "application/json",
-            )
-            .await;
-        (s, v)
-    }
-
-    /// A landing point and a sea arrival there; returns the arrival id.
-    async fn arrival(&self) -> String {
-        let (s, site) = self
-            .post(
-                "/api/v1/sites",
-                json!({"code": "PDE", "name": "Ujong Pie beach", "kind": "landing_point", "country": "IDN",
-                       "admin_pcode": "ID1107", "coordinates": {"latitude": 5.43, "longitude": 95.98}}),
-            )
-            .await;
-        assert_eq!(s, StatusCode::CREATED, "{site}");
-        let (s, arrival) = self
-            .post(
-                "/api/v1/arrivals",
-                json!({"site_id": site["id"], "mode": "sea", "arrived_at": "2026-11-26T02:40:00+07:00",
-                       "route": "Andaman Sea", "origin_country": "BGD", "persons_reported": 612}),
-            )
-            .await;
-        assert_eq!(s, StatusCode::CREATED, "{arrival}");
-        arrival["id"].as_str().unwrap().to_owned()
-    }
-
-    async fn count(&self, table: &str) -> i64 {
-        let (_, page) = self.get(&format!("/api/v1/{table}?limit=500")).await;
-        page["items"].as_array().unwrap().len() as i64
-    }
-}
 
 fn level_one(arrival_id: &str) -> Value {
     json!({
@@ -520,9 +417,11 @@ on_every_backend!(
                 body["arrival_id"] = json!("01900000-0000-7000-8000-000000000000");
             }
             let router = app.router.clone();
+            let token = app.token.clone();
             tasks.spawn(async move {
                 let req = Request::post("/api/v1/households")
                     .header(header::CONTENT_TYPE, "application/json")
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
                     .body(Body::from(body.to_string()))
                     .unwrap();
                 router.oneshot(req).await.unwrap().status()

@@ -1,18 +1,19 @@
 //! Arrivals.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
+use passage_domain::access::{Action, Principal, Resource};
 use passage_domain::arrival::{ArrivalDetails, ArrivalMode};
 use passage_domain::error::ValidationErrors;
 use passage_domain::record::{Arrival, Meta};
 use sqlx::AnyConnection;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::Store;
 use crate::error::StoreError;
 use crate::history;
+use crate::scope::require;
 use crate::sites::meta;
 use crate::sql::{self, Arg, Builder, Page};
 
@@ -45,9 +46,11 @@ async fn site_exists(c: &mut AnyConnection, site_id: Uuid) -> Result<(), StoreEr
 impl Store {
     pub async fn create_arrival(
         &self,
+        p: &Principal,
         details: ArrivalDetails,
-        now: OffsetDateTime,
     ) -> Result<Arrival, StoreError> {
+        require(p, Action::Create, Resource::Arrival)?;
+        let now = p.at;
         let arrival = Arrival {
             meta: Meta {
                 id: Uuid::now_v7(),
@@ -83,7 +86,8 @@ impl Store {
             .await
     }
 
-    pub async fn arrival(&self, id: Uuid) -> Result<Option<Arrival>, StoreError> {
+    pub async fn arrival(&self, p: &Principal, id: Uuid) -> Result<Option<Arrival>, StoreError> {
+        require(p, Action::Read, Resource::Arrival)?;
         let sql = format!("SELECT {COLUMNS} FROM arrivals WHERE id = $1");
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(id.to_string())
@@ -94,11 +98,13 @@ impl Store {
 
     pub async fn update_arrival(
         &self,
+        p: &Principal,
         id: Uuid,
         version: i64,
         details: ArrivalDetails,
-        now: OffsetDateTime,
     ) -> Result<Arrival, StoreError> {
+        require(p, Action::Update, Resource::Arrival)?;
+        let now = p.at;
         self.writer
             .write((id, version, details, now), |c, (id, version, details, now)| {
                 Box::pin(async move {
@@ -134,10 +140,12 @@ impl Store {
 
     pub async fn arrivals(
         &self,
+        p: &Principal,
         filter: &ArrivalFilter,
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<Arrival>, StoreError> {
+        require(p, Action::Read, Resource::Arrival)?;
         let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM arrivals WHERE 1 = 1"));
         if let Some(s) = filter.site_id {
             b.push(" AND site_id = ?", Arg::Text(s.to_string()));

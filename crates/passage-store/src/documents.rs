@@ -1,17 +1,18 @@
 //! Documents held by persons.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
+use passage_domain::access::{Action, Principal, Resource, Scope};
 use passage_domain::document::ValidDocument;
 use passage_domain::record::{Document, Meta};
 use sqlx::AnyConnection;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::Store;
 use crate::error::StoreError;
 use crate::history;
+use crate::scope::{ensure_visible, require, visible};
 use crate::sites::meta;
 use crate::sql::{self, Arg, Builder, Page};
 
@@ -41,14 +42,26 @@ async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<Document, StoreError> 
     decode(&row)
 }
 
+/// Keeps only documents of persons within `scope`.
+fn of_visible_persons(b: &mut Builder, scope: Scope, p: &Principal) {
+    if let Scope::Organisation(_) = scope {
+        b.raw(" AND person_id IN (SELECT id FROM persons WHERE 1 = 1");
+        visible(b, scope, "organisation_id", p);
+        b.raw(")");
+    }
+}
+
 impl Store {
     /// Records a document for a person who exists.
     pub async fn add_document(
         &self,
+        p: &Principal,
         person_id: Uuid,
         doc: ValidDocument,
-        now: OffsetDateTime,
     ) -> Result<Document, StoreError> {
+        require(p, Action::Create, Resource::Document)?;
+        let scope = require(p, Action::Read, Resource::Person)?;
+        let now = p.at;
         let document = Document {
             meta: Meta {
                 id: Uuid::now_v7(),
@@ -61,16 +74,10 @@ impl Store {
             verification: doc.verification,
         };
         self.writer
-            .write(document, |c, document| {
+            .write((document, p.clone(), scope), |c, (document, p, scope)| {
                 Box::pin(async move {
                     let (now, person_id) = (document.meta.created_at, document.person_id);
-                    let found = sqlx::query("SELECT id FROM persons WHERE id = $1")
-                        .bind(person_id.to_string())
-                        .fetch_optional(&mut *c)
-                        .await?;
-                    if found.is_none() {
-                        return Err(StoreError::NotFound { entity: "person", id: person_id });
-                    }
+                    ensure_visible(c, "persons", "person", person_id, *scope, p).await?;
                     let d = &document.details;
                     let json = serde_json::to_value(d)?;
                     sqlx::query(
@@ -94,26 +101,28 @@ impl Store {
             .await
     }
 
-    pub async fn document(&self, id: Uuid) -> Result<Option<Document>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.to_string())
-            .fetch_optional(&self.read)
-            .await?;
+    pub async fn document(&self, p: &Principal, id: Uuid) -> Result<Option<Document>, StoreError> {
+        let scope = require(p, Action::Read, Resource::Document)?;
+        let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM documents WHERE id = "));
+        b.push("?", Arg::Text(id.to_string()));
+        of_visible_persons(&mut b, scope, p);
+        let row = b.query().fetch_optional(&self.read).await?;
         row.as_ref().map(decode).transpose()
     }
 
     pub async fn update_document(
         &self,
+        p: &Principal,
         id: Uuid,
         version: i64,
         doc: ValidDocument,
-        now: OffsetDateTime,
     ) -> Result<Document, StoreError> {
+        let scope = require(p, Action::Update, Resource::Document)?;
         self.writer
-            .write((id, version, doc, now), |c, (id, version, doc, now)| {
+            .write((id, version, doc, p.clone(), scope), |c, (id, version, doc, p, scope)| {
                 Box::pin(async move {
-                    let (id, version, now) = (*id, *version, *now);
+                    let (id, version, now) = (*id, *version, p.at);
+                    ensure_visible(c, "documents", "document", id, *scope, p).await?;
                     let d = &doc.details;
                     let json = serde_json::to_value(d)?;
                     let done = sqlx::query(
@@ -142,13 +151,16 @@ impl Store {
 
     pub async fn documents(
         &self,
+        p: &Principal,
         filter: &DocumentFilter,
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<Document>, StoreError> {
+        let scope = require(p, Action::Read, Resource::Document)?;
         let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM documents WHERE 1 = 1"));
-        if let Some(p) = filter.person_id {
-            b.push(" AND person_id = ?", Arg::Text(p.to_string()));
+        of_visible_persons(&mut b, scope, p);
+        if let Some(person) = filter.person_id {
+            b.push(" AND person_id = ?", Arg::Text(person.to_string()));
         }
         if let Some(n) = &filter.number {
             b.push(" AND number = ?", Arg::Text(n.trim().to_uppercase()));

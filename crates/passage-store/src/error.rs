@@ -5,6 +5,9 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
+    /// The principal's roles do not allow the action at all.
+    #[error(transparent)]
+    Forbidden(#[from] passage_domain::access::Forbidden),
     #[error("no {entity} with id {id}")]
     NotFound { entity: &'static str, id: Uuid },
     /// The client's version is stale: someone changed the record first.

@@ -1,6 +1,7 @@
 //! Households: registered whole at level 1, completed member by member to level 2.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
+use passage_domain::access::{Action, Principal, Resource};
 use passage_domain::error::ValidationErrors;
 use passage_domain::household::{
     Breakdown, GroupKind, MemberDetails, Relationship, ValidHousehold,
@@ -18,6 +19,7 @@ use crate::Store;
 use crate::error::StoreError;
 use crate::history;
 use crate::persons;
+use crate::scope::{ensure_visible, registering_organisation, require, visible};
 use crate::sites::meta;
 use crate::sql::{self, Arg, Builder, Page};
 
@@ -164,10 +166,12 @@ fn new_person(
 async fn insert_household(
     c: &mut AnyConnection,
     h: &Household,
+    organisation: Option<&str>,
 ) -> Result<history::Entry, StoreError> {
     sqlx::query(
         "INSERT INTO households (id, registration_number, arrival_id, site_id, kind, size, breakdown, registration_level, \
-         head_person_id, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)",
+         head_person_id, version, created_at, updated_at, organisation_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10, $11)",
     )
     .bind(h.meta.id.to_string())
     .bind(h.registration_number.to_string())
@@ -179,6 +183,7 @@ async fn insert_household(
     .bind(i64::from(u8::from(h.registration_level)))
     .bind(h.head_person_id.to_string())
     .bind(sql::ts(h.meta.created_at))
+    .bind(organisation.map(str::to_owned))
     .execute(&mut *c)
     .await?;
     Ok(history::Entry {
@@ -197,11 +202,13 @@ impl Store {
     /// the household's size: take the numbers, insert the household, its people, its history.
     pub async fn register_household(
         &self,
+        p: &Principal,
         valid: ValidHousehold,
-        now: OffsetDateTime,
     ) -> Result<Household, StoreError> {
+        require(p, Action::Create, Resource::Household)?;
+        let organisation = registering_organisation(p);
         self.writer
-            .write((valid, now), |c, (valid, now)| {
+            .write((valid, p.at, organisation), |c, (valid, now, organisation)| {
                 Box::pin(async move {
                     let now = *now;
                     let count = i64::try_from(2 + valid.members.len()).unwrap_or(i64::MAX);
@@ -234,8 +241,8 @@ impl Store {
                         people.push(new_person(&code, first + 2 + i as u64, &household, m.relationship, m.person.clone(), now));
                     }
                     household.head_person_id = people[0].meta.id;
-                    let mut entries = vec![insert_household(c, &household).await?];
-                    entries.extend(persons::insert_all(c, &people).await?);
+                    let mut entries = vec![insert_household(c, &household, organisation.as_deref()).await?];
+                    entries.extend(persons::insert_all(c, &people, organisation.as_deref()).await?);
                     history::record_all(c, &entries).await?;
                     household.members = summaries(people);
                     Ok(household)
@@ -244,22 +251,37 @@ impl Store {
             .await
     }
 
-    pub async fn household(&self, id: Uuid) -> Result<Option<Household>, StoreError> {
+    pub async fn household(
+        &self,
+        p: &Principal,
+        id: Uuid,
+    ) -> Result<Option<Household>, StoreError> {
+        let scope = require(p, Action::Read, Resource::Household)?;
         let mut conn = self.read.acquire().await?;
-        fetch(&mut conn, id).await
+        match ensure_visible(&mut conn, "households", "household", id, scope, p).await {
+            Ok(()) => fetch(&mut conn, id).await,
+            Err(StoreError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// The household holding a registration number (the number on its card).
     pub async fn household_by_number(
         &self,
+        p: &Principal,
         number: &RegistrationNumber,
     ) -> Result<Option<Household>, StoreError> {
+        let scope = require(p, Action::Read, Resource::Household)?;
+        let mut b = Builder::new("SELECT id FROM households WHERE registration_number = ");
+        b.push("?", Arg::Text(number.to_string()));
+        visible(&mut b, scope, "organisation_id", p);
         let mut conn = self.read.acquire().await?;
-        let id: Option<String> =
-            sqlx::query_scalar("SELECT id FROM households WHERE registration_number = $1")
-                .bind(number.to_string())
-                .fetch_optional(&mut *conn)
-                .await?;
+        let id: Option<String> = b
+            .query()
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| sql::text(&r, "id"))
+            .transpose()?;
         match id {
             Some(id) => fetch(&mut conn, sql::uuid(&id)?).await,
             None => Ok(None),
@@ -271,16 +293,20 @@ impl Store {
     /// recomputed from the individuals at `today`. The household keeps its number.
     pub async fn add_members(
         &self,
+        p: &Principal,
         id: Uuid,
         version: i64,
         members: Vec<MemberDetails>,
         today: Date,
-        now: OffsetDateTime,
     ) -> Result<Household, StoreError> {
+        let scope = require(p, Action::Update, Resource::Household)?;
+        let input = (id, version, members, today, p.clone(), scope);
         self.writer
-            .write((id, version, members, today, now), |c, (id, version, members, today, now)| {
+            .write(input, |c, (id, version, members, today, p, scope)| {
                 Box::pin(async move {
-                    let (id, version, today, now) = (*id, *version, *today, *now);
+                    let (id, version, today, now) = (*id, *version, *today, p.at);
+                    ensure_visible(c, "households", "household", id, *scope, p).await?;
+                    let organisation = registering_organisation(p);
                     let Some(mut h) = fetch(c, id).await? else {
                         return Err(StoreError::NotFound { entity: "household", id });
                     };
@@ -301,7 +327,7 @@ impl Store {
                         .enumerate()
                         .map(|(i, m)| new_person(&code, first + i as u64, &h, m.relationship, m.person.clone(), now))
                         .collect();
-                    let mut entries = persons::insert_all(c, &added_people).await?;
+                    let mut entries = persons::insert_all(c, &added_people, organisation.as_deref()).await?;
                     people.extend(added_people);
                     if complete {
                         h.breakdown = Breakdown::of(people.iter().map(|p| &p.details), today);
@@ -347,17 +373,20 @@ impl Store {
     /// Corrects a level-1 household's kind, size and counts.
     pub async fn update_household(
         &self,
+        p: &Principal,
         id: Uuid,
         version: i64,
         kind: GroupKind,
         size: u32,
         breakdown: Breakdown,
-        now: OffsetDateTime,
     ) -> Result<Household, StoreError> {
+        let scope = require(p, Action::Update, Resource::Household)?;
+        let input = (id, version, kind, size, breakdown, p.clone(), scope);
         self.writer
-            .write((id, version, kind, size, breakdown, now), |c, (id, version, kind, size, breakdown, now)| {
+            .write(input, |c, (id, version, kind, size, breakdown, p, scope)| {
                 Box::pin(async move {
-                    let (id, version, kind, size, breakdown, now) = (*id, *version, *kind, *size, *breakdown, *now);
+                    let (id, version, kind, size, breakdown, now) = (*id, *version, *kind, *size, *breakdown, p.at);
+                    ensure_visible(c, "households", "household", id, *scope, p).await?;
                     let registered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM persons WHERE household_id = $1")
                         .bind(id.to_string())
                         .fetch_one(&mut *c)
@@ -391,11 +420,14 @@ impl Store {
     /// Lists households; each lists its members.
     pub async fn households(
         &self,
+        p: &Principal,
         filter: &HouseholdFilter,
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<Household>, StoreError> {
+        let scope = require(p, Action::Read, Resource::Household)?;
         let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM households WHERE 1 = 1"));
+        visible(&mut b, scope, "organisation_id", p);
         if let Some(s) = filter.site_id {
             b.push(" AND site_id = ?", Arg::Text(s.to_string()));
         }

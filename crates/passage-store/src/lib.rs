@@ -6,15 +6,18 @@
 //! Every mutable record carries a version, and an update names the version it read.
 
 mod arrivals;
+mod audit;
 mod documents;
 pub mod error;
 mod history;
 mod households;
 mod persons;
+mod scope;
 mod sites;
 pub mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod users;
 pub mod writer;
 
 use std::sync::Once;
@@ -23,9 +26,11 @@ use std::time::Duration;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
 
+pub use audit::{AuditEntry, AuditReport, Tamper};
 pub use error::StoreError;
 pub use persons::{PersonChange, PersonFilter};
 pub use sql::Page;
+pub use users::{Credentials, NewUser};
 
 pub use arrivals::ArrivalFilter;
 pub use documents::DocumentFilter;

@@ -1,6 +1,6 @@
 //! Persons.
 
-// SQL built at run time is assembled from constant text only; values are always bound.
+use passage_domain::access::{Action, Principal, Resource};
 use passage_domain::codes::Nationality;
 use passage_domain::household::Relationship;
 use passage_domain::person::{PersonDetails, PersonStatus, RegistrationLevel, Sex};
@@ -10,12 +10,12 @@ use passage_domain::text;
 use sqlx::AnyConnection;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::Store;
 use crate::error::StoreError;
 use crate::history;
+use crate::scope::{ensure_visible, require, visible};
 use crate::sites::meta;
 use crate::sql::{self, Arg, Builder, Page};
 
@@ -72,10 +72,11 @@ pub(crate) fn decode(row: &AnyRow) -> Result<Person, StoreError> {
 pub(crate) async fn insert_all(
     c: &mut AnyConnection,
     people: &[Person],
+    organisation: Option<&str>,
 ) -> Result<Vec<history::Entry>, StoreError> {
     let mut b = Builder::new(
         "INSERT INTO persons (id, registration_number, household_id, site_id, relationship, registration_level, status, \
-         sex, birth_date, nationality, name_key, details, version, created_at, updated_at) VALUES ",
+         sex, birth_date, nationality, name_key, details, version, created_at, updated_at, organisation_id) VALUES ",
     );
     let mut entries = Vec::with_capacity(people.len());
     for (i, p) in people.iter().enumerate() {
@@ -100,6 +101,7 @@ pub(crate) async fn insert_all(
             Arg::Int(p.meta.version),
             Arg::Text(sql::ts(p.meta.created_at)),
             Arg::Text(sql::ts(p.meta.updated_at)),
+            Arg::OptText(organisation.map(str::to_owned)),
         ]);
         entries.push(history::Entry {
             entity: "person",
@@ -134,39 +136,44 @@ pub struct PersonChange {
 }
 
 impl Store {
-    pub async fn person(&self, id: Uuid) -> Result<Option<Person>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM persons WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.to_string())
-            .fetch_optional(&self.read)
-            .await?;
+    pub async fn person(&self, p: &Principal, id: Uuid) -> Result<Option<Person>, StoreError> {
+        let scope = require(p, Action::Read, Resource::Person)?;
+        let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM persons WHERE id = "));
+        b.push("?", Arg::Text(id.to_string()));
+        visible(&mut b, scope, "organisation_id", p);
+        let row = b.query().fetch_optional(&self.read).await?;
         row.as_ref().map(decode).transpose()
     }
 
     /// The person holding a registration number.
     pub async fn person_by_number(
         &self,
+        p: &Principal,
         number: &RegistrationNumber,
     ) -> Result<Option<Person>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM persons WHERE registration_number = $1");
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(number.to_string())
-            .fetch_optional(&self.read)
-            .await?;
+        let scope = require(p, Action::Read, Resource::Person)?;
+        let mut b = Builder::new(&format!(
+            "SELECT {COLUMNS} FROM persons WHERE registration_number = "
+        ));
+        b.push("?", Arg::Text(number.to_string()));
+        visible(&mut b, scope, "organisation_id", p);
+        let row = b.query().fetch_optional(&self.read).await?;
         row.as_ref().map(decode).transpose()
     }
 
     pub async fn update_person(
         &self,
+        p: &Principal,
         id: Uuid,
         version: i64,
         change: PersonChange,
-        now: OffsetDateTime,
     ) -> Result<Person, StoreError> {
+        let scope = require(p, Action::Update, Resource::Person)?;
         self.writer
-            .write((id, version, change, now), |c, (id, version, change, now)| {
+            .write((id, version, change, p.clone(), scope), |c, (id, version, change, p, scope)| {
                 Box::pin(async move {
-                    let (id, version, now) = (*id, *version, *now);
+                    let (id, version, now) = (*id, *version, p.at);
+                    ensure_visible(c, "persons", "person", id, *scope, p).await?;
                     let d = &change.details;
                     let json = serde_json::to_value(d)?;
                     let done = sqlx::query(
@@ -202,11 +209,14 @@ impl Store {
 
     pub async fn persons(
         &self,
+        p: &Principal,
         filter: &PersonFilter,
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<Person>, StoreError> {
+        let scope = require(p, Action::Read, Resource::Person)?;
         let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM persons WHERE 1 = 1"));
+        visible(&mut b, scope, "organisation_id", p);
         if let Some(s) = filter.site_id {
             b.push(" AND site_id = ?", Arg::Text(s.to_string()));
         }

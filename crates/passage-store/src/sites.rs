@@ -1,17 +1,18 @@
 //! Sites.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
+use passage_domain::access::{Action, Principal, Resource};
 use passage_domain::error::ValidationErrors;
 use passage_domain::record::{Meta, Site};
 use passage_domain::site::{SiteDetails, SiteKind};
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::Store;
 use crate::error::StoreError;
 use crate::history;
+use crate::scope::require;
 use crate::sql::{self, Arg, Builder, Page};
 
 #[derive(Debug, Clone, Default)]
@@ -49,9 +50,11 @@ fn code_taken(code: &str) -> StoreError {
 impl Store {
     pub async fn create_site(
         &self,
+        p: &Principal,
         details: SiteDetails,
-        now: OffsetDateTime,
     ) -> Result<Site, StoreError> {
+        require(p, Action::Create, Resource::Site)?;
+        let now = p.at;
         let site = Site {
             meta: Meta {
                 id: Uuid::now_v7(),
@@ -94,7 +97,8 @@ impl Store {
             .await
     }
 
-    pub async fn site(&self, id: Uuid) -> Result<Option<Site>, StoreError> {
+    pub async fn site(&self, p: &Principal, id: Uuid) -> Result<Option<Site>, StoreError> {
+        require(p, Action::Read, Resource::Site)?;
         let sql = format!("SELECT {COLUMNS} FROM sites WHERE id = $1");
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(id.to_string())
@@ -107,11 +111,13 @@ impl Store {
     /// change once numbers have been issued under it.
     pub async fn update_site(
         &self,
+        p: &Principal,
         id: Uuid,
         version: i64,
         details: SiteDetails,
-        now: OffsetDateTime,
     ) -> Result<Site, StoreError> {
+        require(p, Action::Update, Resource::Site)?;
+        let now = p.at;
         self.writer
             .write((id, version, details, now), |c, (id, version, details, now)| {
                 Box::pin(async move {
@@ -152,10 +158,12 @@ impl Store {
 
     pub async fn sites(
         &self,
+        p: &Principal,
         filter: &SiteFilter,
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Page<Site>, StoreError> {
+        require(p, Action::Read, Resource::Site)?;
         let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM sites WHERE 1 = 1"));
         if let Some(k) = filter.kind {
             b.push(" AND kind = ?", Arg::Text(k.code().to_owned()));

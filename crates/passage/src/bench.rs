@@ -6,11 +6,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use passage_domain::access::{OrganisationDetails, OrganisationKind, Principal, Role};
 use passage_domain::arrival::{ArrivalDetails, ArrivalMode};
 use passage_domain::codes::Country;
 use passage_domain::regno::SiteCode;
 use passage_domain::site::{SiteDetails, SiteKind};
-use passage_server::{AppState, Clock};
+use passage_server::{AppState, Clock, auth};
+use passage_store::NewUser;
 use passage_store::Store;
 use tokio::sync::oneshot;
 use uuid::Uuid;
@@ -91,8 +93,41 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
     let clock = Clock::system();
     let now = clock.now();
     let code = bench_site_code();
+    let operator = Principal::operator(now);
+    let org = store
+        .create_organisation(
+            &operator,
+            OrganisationDetails {
+                name: format!("Benchmark organisation {code}"),
+                kind: OrganisationKind::GovernmentAuthority,
+                country: None,
+                country_of_origin_authority: false,
+            },
+        )
+        .await?;
+    let clerk = format!("bench.{}", code.to_lowercase());
+    let new = NewUser {
+        organisation_id: org.meta.id,
+        username: clerk.clone(),
+        display_name: clerk.clone(),
+        password_hash: auth::hash_password(&auth::new_secret("")?)?,
+        roles: vec![Role::RegistrationClerk],
+    };
+    store.create_user(&operator, new).await?;
+    let token = auth::new_secret("psg_")?;
+    store
+        .create_token(
+            &clerk,
+            "bench",
+            auth::digest(&token),
+            None,
+            now + time::Duration::hours(1),
+            now,
+        )
+        .await?;
     let site = store
         .create_site(
+            &operator,
             SiteDetails {
                 code: SiteCode::try_from(code).map_err(anyhow::Error::msg)?,
                 name: "Benchmark landing point".into(),
@@ -102,11 +137,11 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
                 coordinates: None,
                 capacity: 0,
             },
-            now,
         )
         .await?;
     let arrival = store
         .create_arrival(
+            &operator,
             ArrivalDetails {
                 site_id: site.meta.id,
                 mode: ArrivalMode::Sea,
@@ -118,7 +153,6 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
                 incident_id: None,
                 notes: None,
             },
-            now,
         )
         .await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -127,6 +161,7 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
     let state = AppState {
         store: store.clone(),
         clock,
+        auth: auth::AuthConfig::default(),
     };
     let server = tokio::spawn(passage_server::serve(listener, state, async {
         let _ = stopped.await;
@@ -138,7 +173,7 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
     let started = Instant::now();
     let mut workers = Vec::with_capacity(concurrency);
     for _ in 0..concurrency {
-        let (client, url, next) = (client.clone(), url.clone(), next.clone());
+        let (client, url, next, token) = (client.clone(), url.clone(), next.clone(), token.clone());
         let arrival_id = arrival.meta.id;
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
@@ -156,7 +191,13 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
                               "nationalities": ["stateless"], "languages": ["rhg"] }
                 });
                 let t = Instant::now();
-                match client.post(&url).json(&body).send().await {
+                match client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                {
                     Ok(r) if r.status() == reqwest::StatusCode::CREATED => {
                         latencies.push(t.elapsed())
                     }

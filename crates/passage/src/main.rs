@@ -3,6 +3,7 @@
 
 mod bench;
 mod demo;
+mod users;
 
 use std::net::SocketAddr;
 
@@ -48,6 +49,28 @@ enum Command {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Create the first organisation and its administrator in an empty database.
+    Init {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The organisation's name.
+        #[arg(long)]
+        organisation: String,
+        /// government_authority, un_agency, ngo or service_provider.
+        #[arg(long, default_value = "government_authority")]
+        kind: String,
+        #[arg(long, default_value = "admin")]
+        username: String,
+    },
+    /// Manage users and API tokens.
+    Users {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(subcommand)]
+        command: users::UsersCommand,
+    },
+    /// Print the permission table: what each role may do.
+    Roles,
     /// Measure Passage; prints figures.
     Bench {
         #[command(subcommand)]
@@ -58,7 +81,12 @@ enum Command {
 #[derive(Debug, Args)]
 struct DatabaseArg {
     /// A SQLite file (passage.db, sqlite://path) or a PostgreSQL URL (postgres://…).
-    #[arg(long, env = "PASSAGE_DATABASE_URL", default_value = "passage.db")]
+    #[arg(
+        long,
+        env = "PASSAGE_DATABASE_URL",
+        default_value = "passage.db",
+        global = true
+    )]
     database: String,
 }
 
@@ -107,7 +135,10 @@ async fn main() -> anyhow::Result<()> {
             let number = passage_domain::regno::RegistrationNumber::parse(&number)?;
             let store = open(&db.database).await?;
             let person = store
-                .person_by_number(&number)
+                .person_by_number(
+                    &passage_domain::access::Principal::operator(time::OffsetDateTime::now_utc()),
+                    &number,
+                )
                 .await?
                 .with_context(|| format!("no person has registration number {number}"))?;
             let svg =
@@ -117,6 +148,21 @@ async fn main() -> anyhow::Result<()> {
                     .with_context(|| format!("cannot write {}", path.display()))?,
                 None => print!("{svg}"),
             }
+            Ok(())
+        }
+        Command::Init {
+            db,
+            organisation,
+            kind,
+            username,
+        } => {
+            let kind = passage_domain::access::OrganisationKind::from_code(&kind)
+                .with_context(|| format!("unknown organisation kind {kind}"))?;
+            users::init(&open(&db.database).await?, &organisation, kind, &username).await
+        }
+        Command::Users { db, command } => users::run(&open(&db.database).await?, command).await,
+        Command::Roles => {
+            print!("{}", passage_domain::access::describe());
             Ok(())
         }
         Command::Bench { what } => bench::run(what).await,
@@ -144,6 +190,7 @@ async fn serve(
     let state = AppState {
         store: store.clone(),
         clock: Clock::system(),
+        auth: passage_server::auth::AuthConfig::default(),
     };
     passage_server::serve(listener, state, shutdown()).await?;
     store.close().await;

@@ -44,9 +44,54 @@ fn household(arrival: &str, i: usize) -> Value {
     })
 }
 
+/// Runs `passage ARGS --database URL` to completion and returns its standard output.
+async fn cli(db: &TestDb, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_passage"))
+        .args(args)
+        .args(["--database", &db.url])
+        .output()
+        .await
+        .expect("run passage");
+    assert!(
+        out.status.success(),
+        "passage {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// A client that sends a registration clerk's API token, made with the command line.
+async fn clerk(db: &TestDb) -> reqwest::Client {
+    cli(db, &["init", "--organisation", "Crash test office"]).await;
+    cli(
+        db,
+        &[
+            "users",
+            "add",
+            "clerk",
+            "--organisation",
+            "Crash test office",
+            "--roles",
+            "registration_clerk,site_manager",
+        ],
+    )
+    .await;
+    let token = cli(db, &["users", "token", "clerk"]).await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    let value = format!("Bearer {}", token.trim());
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        value.parse().expect("header"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
 async fn crash_and_check(db: TestDb) {
+    let client = clerk(&db).await;
     let (mut child, url) = start(&db).await;
-    let client = reqwest::Client::new();
     let site: Value = client
         .post(format!("{url}/api/v1/sites"))
         .json(&json!({"code": "CRS", "name": "Crash test point", "kind": "landing_point", "country": "IDN"}))

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::{DEFAULT_LIMIT, Patch, created, patched, prefixed};
 use crate::AppState;
+use crate::auth::Caller;
 use crate::extract::{Body, Id, Query};
 use crate::problem::{ApiError, Problem};
 
@@ -29,12 +30,13 @@ pub struct ArrivalQuery {
     responses((status = 201, body = Arrival), (status = 422, body = Problem)))]
 pub async fn create(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Body(details): Body<ArrivalDetails>,
 ) -> Result<(StatusCode, HeaderMap, Json<Arrival>), ApiError> {
     let now = app.clock.now();
     let arrival = app
         .store
-        .create_arrival(details.validated(now)?, now)
+        .create_arrival(&p, details.validated(now)?)
         .await?;
     let (status, headers) = created(format!("/api/v1/arrivals/{}", arrival.meta.id));
     Ok((status, headers, Json(arrival)))
@@ -43,9 +45,13 @@ pub async fn create(
 /// Read an arrival.
 #[utoipa::path(get, path = "/api/v1/arrivals/{id}", tag = "arrivals", params(("id" = Uuid, Path)),
     responses((status = 200, body = Arrival), (status = 404, body = Problem)))]
-pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Arrival>, ApiError> {
+pub async fn read(
+    State(app): State<AppState>,
+    Caller(p): Caller,
+    Id(id): Id,
+) -> Result<Json<Arrival>, ApiError> {
     app.store
-        .arrival(id)
+        .arrival(&p, id)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("arrival {id}")))
@@ -56,12 +62,13 @@ pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Arriva
     responses((status = 200, body = Arrival), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Id(id): Id,
     Body(patch): Body<Patch>,
 ) -> Result<Json<Arrival>, ApiError> {
     let current = app
         .store
-        .arrival(id)
+        .arrival(&p, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("arrival {id}")))?;
     let details: ArrivalDetails = patched(&current.details, patch.details.as_ref())?;
@@ -69,7 +76,7 @@ pub async fn update(
     let details = details.validated(now).map_err(|e| prefixed("details", e))?;
     Ok(Json(
         app.store
-            .update_arrival(id, patch.version, details, now)
+            .update_arrival(&p, id, patch.version, details)
             .await?,
     ))
 }
@@ -79,6 +86,7 @@ pub async fn update(
     responses((status = 200, body = Page<Arrival>), (status = 400, body = Problem)))]
 pub async fn list(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Query(q): Query<ArrivalQuery>,
 ) -> Result<Json<Page<Arrival>>, ApiError> {
     let filter = ArrivalFilter {
@@ -88,6 +96,7 @@ pub async fn list(
     let page = app
         .store
         .arrivals(
+            &p,
             &filter,
             q.cursor.as_deref(),
             q.limit.unwrap_or(DEFAULT_LIMIT),

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::{DEFAULT_LIMIT, Patch, created, patched, prefixed};
 use crate::AppState;
+use crate::auth::Caller;
 use crate::extract::{Body, Id, Query};
 use crate::problem::{ApiError, Problem};
 
@@ -38,19 +39,17 @@ pub struct MrzCheck {
     responses((status = 201, body = Document), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Id(person_id): Id,
     Body(details): Body<DocumentDetails>,
 ) -> Result<(StatusCode, HeaderMap, Json<Document>), ApiError> {
     let person = app
         .store
-        .person(person_id)
+        .person(&p, person_id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("person {person_id}")))?;
     let valid = details.validated(app.clock.today(), Some(&person.details))?;
-    let document = app
-        .store
-        .add_document(person_id, valid, app.clock.now())
-        .await?;
+    let document = app.store.add_document(&p, person_id, valid).await?;
     let (status, headers) = created(format!("/api/v1/documents/{}", document.meta.id));
     Ok((status, headers, Json(document)))
 }
@@ -58,9 +57,13 @@ pub async fn create(
 /// Read a document.
 #[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = Uuid, Path)),
     responses((status = 200, body = Document), (status = 404, body = Problem)))]
-pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Document>, ApiError> {
+pub async fn read(
+    State(app): State<AppState>,
+    Caller(p): Caller,
+    Id(id): Id,
+) -> Result<Json<Document>, ApiError> {
     app.store
-        .document(id)
+        .document(&p, id)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("document {id}")))
@@ -71,22 +74,23 @@ pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Docume
     responses((status = 200, body = Document), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Id(id): Id,
     Body(patch): Body<Patch>,
 ) -> Result<Json<Document>, ApiError> {
     let current = app
         .store
-        .document(id)
+        .document(&p, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("document {id}")))?;
-    let person = app.store.person(current.person_id).await?;
+    let person = app.store.person(&p, current.person_id).await?;
     let details: DocumentDetails = patched(&current.details, patch.details.as_ref())?;
     let valid = details
-        .validated(app.clock.today(), person.as_ref().map(|p| &p.details))
+        .validated(app.clock.today(), person.as_ref().map(|x| &x.details))
         .map_err(|e| prefixed("details", e))?;
     Ok(Json(
         app.store
-            .update_document(id, patch.version, valid, app.clock.now())
+            .update_document(&p, id, patch.version, valid)
             .await?,
     ))
 }
@@ -96,6 +100,7 @@ pub async fn update(
     responses((status = 200, body = Page<Document>), (status = 400, body = Problem)))]
 pub async fn list(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Query(q): Query<DocumentQuery>,
 ) -> Result<Json<Page<Document>>, ApiError> {
     let filter = DocumentFilter {
@@ -105,6 +110,7 @@ pub async fn list(
     let page = app
         .store
         .documents(
+            &p,
             &filter,
             q.cursor.as_deref(),
             q.limit.unwrap_or(DEFAULT_LIMIT),
@@ -118,12 +124,13 @@ pub async fn list(
     responses((status = 200, body = MrzVerification), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn verify(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Body(check): Body<MrzCheck>,
 ) -> Result<Json<MrzVerification>, ApiError> {
     let person = match check.person_id {
         Some(id) => Some(
             app.store
-                .person(id)
+                .person(&p, id)
                 .await?
                 .ok_or_else(|| ApiError::not_found(format!("person {id}")))?,
         ),
@@ -132,7 +139,7 @@ pub async fn verify(
     let (_, verification) = verify_mrz(
         &check.mrz,
         app.clock.today(),
-        person.as_ref().map(|p| &p.details),
+        person.as_ref().map(|x| &x.details),
     )
     .map_err(|e| ApiError::invalid("mrz", e.to_string()))?;
     Ok(Json(verification))

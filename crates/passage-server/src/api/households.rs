@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::{DEFAULT_LIMIT, created, prefixed};
 use crate::AppState;
+use crate::auth::Caller;
 use crate::extract::{Body, Id, Query};
 use crate::problem::{ApiError, Problem};
 
@@ -52,10 +53,11 @@ pub struct AddMembers {
     responses((status = 201, body = Household), (status = 422, body = Problem)))]
 pub async fn create(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Body(registration): Body<HouseholdRegistration>,
 ) -> Result<(StatusCode, HeaderMap, Json<Household>), ApiError> {
     let valid = registration.validated(app.clock.today())?;
-    let household = app.store.register_household(valid, app.clock.now()).await?;
+    let household = app.store.register_household(&p, valid).await?;
     let (status, headers) = created(format!("/api/v1/households/{}", household.meta.id));
     Ok((status, headers, Json(household)))
 }
@@ -63,9 +65,13 @@ pub async fn create(
 /// Read a household and its registered members.
 #[utoipa::path(get, path = "/api/v1/households/{id}", tag = "households", params(("id" = Uuid, Path)),
     responses((status = 200, body = Household), (status = 404, body = Problem)))]
-pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Household>, ApiError> {
+pub async fn read(
+    State(app): State<AppState>,
+    Caller(p): Caller,
+    Id(id): Id,
+) -> Result<Json<Household>, ApiError> {
     app.store
-        .household(id)
+        .household(&p, id)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("household {id}")))
@@ -76,19 +82,20 @@ pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Househ
     responses((status = 200, body = Household), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Id(id): Id,
     Body(patch): Body<HouseholdPatch>,
 ) -> Result<Json<Household>, ApiError> {
     let current = app
         .store
-        .household(id)
+        .household(&p, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("household {id}")))?;
     let size = patch.size.unwrap_or(current.size);
     let breakdown = patch.breakdown.unwrap_or(current.breakdown);
-    let mut p = Problems::new();
+    let mut problems = Problems::new();
     if size == 0 || size > passage_domain::household::MAX_HOUSEHOLD_SIZE {
-        p.add(
+        problems.add(
             "size",
             format!(
                 "{size} is outside 1..{}",
@@ -97,7 +104,7 @@ pub async fn update(
         );
     }
     if breakdown.total() != size {
-        p.add(
+        problems.add(
             "breakdown",
             format!(
                 "the counts add up to {}, but size is {size}",
@@ -105,11 +112,11 @@ pub async fn update(
             ),
         );
     }
-    p.finish(())?;
+    problems.finish(())?;
     let kind = patch.kind.unwrap_or(current.kind);
     Ok(Json(
         app.store
-            .update_household(id, patch.version, kind, size, breakdown, app.clock.now())
+            .update_household(&p, id, patch.version, kind, size, breakdown)
             .await?,
     ))
 }
@@ -120,6 +127,7 @@ pub async fn update(
     responses((status = 200, body = Household), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_members(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Id(id): Id,
     Body(body): Body<AddMembers>,
 ) -> Result<Json<Household>, ApiError> {
@@ -127,24 +135,24 @@ pub async fn add_members(
     if body.members.is_empty() {
         return Err(ApiError::invalid("members", "is empty"));
     }
-    let mut p = Problems::new();
+    let mut problems = Problems::new();
     let mut members = Vec::with_capacity(body.members.len());
     for (i, m) in body.members.into_iter().enumerate() {
         if m.relationship == passage_domain::household::Relationship::Head {
-            p.add(
+            problems.add(
                 format!("members[{i}].relationship"),
                 "a household has one head, registered with it",
             );
         }
         match m.person.validated(today) {
             Ok(person) => members.push(MemberDetails { person, ..m }),
-            Err(e) => p.nest(&format!("members[{i}].person"), e),
+            Err(e) => problems.nest(&format!("members[{i}].person"), e),
         }
     }
-    p.finish(())?;
+    problems.finish(())?;
     Ok(Json(
         app.store
-            .add_members(id, body.version, members, today, app.clock.now())
+            .add_members(&p, id, body.version, members, today)
             .await?,
     ))
 }
@@ -154,6 +162,7 @@ pub async fn add_members(
     responses((status = 200, body = Page<Household>), (status = 400, body = Problem)))]
 pub async fn list(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Query(q): Query<HouseholdQuery>,
 ) -> Result<Json<Page<Household>>, ApiError> {
     let registration_level = q
@@ -174,6 +183,7 @@ pub async fn list(
     let page = app
         .store
         .households(
+            &p,
             &filter,
             q.cursor.as_deref(),
             q.limit.unwrap_or(DEFAULT_LIMIT),
@@ -187,12 +197,13 @@ pub async fn list(
     responses((status = 200, body = Household), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn by_number(
     State(app): State<AppState>,
+    Caller(p): Caller,
     axum::extract::Path(number): axum::extract::Path<String>,
 ) -> Result<Json<Household>, ApiError> {
     let parsed = passage_domain::regno::RegistrationNumber::parse(&number)
         .map_err(|e| ApiError::invalid("number", e.to_string()))?;
     app.store
-        .household_by_number(&parsed)
+        .household_by_number(&p, &parsed)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("household {parsed}")))
@@ -201,10 +212,14 @@ pub async fn by_number(
 /// The household's printable token: its number as text and QR code.
 #[utoipa::path(get, path = "/api/v1/households/{id}/token.svg", tag = "households", params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404, body = Problem)))]
-pub async fn token(State(app): State<AppState>, Id(id): Id) -> Result<impl IntoResponse, ApiError> {
+pub async fn token(
+    State(app): State<AppState>,
+    Caller(p): Caller,
+    Id(id): Id,
+) -> Result<impl IntoResponse, ApiError> {
     let h = app
         .store
-        .household(id)
+        .household(&p, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("household {id}")))?;
     let label = format!("Household of {}", h.size);

@@ -5,7 +5,9 @@ pub mod arrivals;
 pub mod documents;
 pub mod households;
 pub mod persons;
+pub mod session;
 pub mod sites;
+pub mod users;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Deserialize;

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::{DEFAULT_LIMIT, patched, prefixed};
 use crate::AppState;
+use crate::auth::Caller;
 use crate::extract::{Body, Id, Query};
 use crate::problem::{ApiError, Problem};
 
@@ -51,9 +52,13 @@ pub struct PersonPatch {
 /// Read a person.
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = Uuid, Path)),
     responses((status = 200, body = Person), (status = 404, body = Problem)))]
-pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Person>, ApiError> {
+pub async fn read(
+    State(app): State<AppState>,
+    Caller(p): Caller,
+    Id(id): Id,
+) -> Result<Json<Person>, ApiError> {
     app.store
-        .person(id)
+        .person(&p, id)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("person {id}")))
@@ -64,12 +69,13 @@ pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Person
     responses((status = 200, body = Person), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Id(id): Id,
     Body(patch): Body<PersonPatch>,
 ) -> Result<Json<Person>, ApiError> {
     let current = app
         .store
-        .person(id)
+        .person(&p, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("person {id}")))?;
     let details: PersonDetails = patched(&current.details, patch.details.as_ref())?;
@@ -92,7 +98,7 @@ pub async fn update(
     };
     Ok(Json(
         app.store
-            .update_person(id, patch.version, change, app.clock.now())
+            .update_person(&p, id, patch.version, change)
             .await?,
     ))
 }
@@ -102,6 +108,7 @@ pub async fn update(
     responses((status = 200, body = Page<Person>), (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Query(q): Query<PersonQuery>,
 ) -> Result<Json<Page<Person>>, ApiError> {
     let nationality = q
@@ -126,6 +133,7 @@ pub async fn list(
     let page = app
         .store
         .persons(
+            &p,
             &filter,
             q.cursor.as_deref(),
             q.limit.unwrap_or(DEFAULT_LIMIT),
@@ -139,12 +147,13 @@ pub async fn list(
     responses((status = 200, body = Person), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn by_number(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Path(number): Path<String>,
 ) -> Result<Json<Person>, ApiError> {
     let parsed = RegistrationNumber::parse(&number)
         .map_err(|e| ApiError::invalid("number", e.to_string()))?;
     app.store
-        .person_by_number(&parsed)
+        .person_by_number(&p, &parsed)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("person {parsed}")))
@@ -153,10 +162,14 @@ pub async fn by_number(
 /// The person's printable token: the registration number as text and QR code.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/token.svg", tag = "persons", params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404, body = Problem)))]
-pub async fn token(State(app): State<AppState>, Id(id): Id) -> Result<impl IntoResponse, ApiError> {
+pub async fn token(
+    State(app): State<AppState>,
+    Caller(p): Caller,
+    Id(id): Id,
+) -> Result<impl IntoResponse, ApiError> {
     let p = app
         .store
-        .person(id)
+        .person(&p, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("person {id}")))?;
     let svg = crate::token::card(&p.registration_number, "Passage registration")

@@ -11,6 +11,7 @@ use utoipa::IntoParams;
 
 use super::{DEFAULT_LIMIT, Patch, created, patched, prefixed};
 use crate::AppState;
+use crate::auth::Caller;
 use crate::extract::{Body, Id, Query};
 use crate::problem::{ApiError, Problem};
 
@@ -28,12 +29,10 @@ pub struct SiteQuery {
     responses((status = 201, body = Site), (status = 422, body = Problem)))]
 pub async fn create(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Body(details): Body<SiteDetails>,
 ) -> Result<(axum::http::StatusCode, axum::http::HeaderMap, Json<Site>), ApiError> {
-    let site = app
-        .store
-        .create_site(details.validated()?, app.clock.now())
-        .await?;
+    let site = app.store.create_site(&p, details.validated()?).await?;
     let (status, headers) = created(format!("/api/v1/sites/{}", site.meta.id));
     Ok((status, headers, Json(site)))
 }
@@ -41,9 +40,13 @@ pub async fn create(
 /// Read a site.
 #[utoipa::path(get, path = "/api/v1/sites/{id}", tag = "sites", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = Site), (status = 404, body = Problem)))]
-pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Site>, ApiError> {
+pub async fn read(
+    State(app): State<AppState>,
+    Caller(p): Caller,
+    Id(id): Id,
+) -> Result<Json<Site>, ApiError> {
     app.store
-        .site(id)
+        .site(&p, id)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("site {id}")))
@@ -54,19 +57,20 @@ pub async fn read(State(app): State<AppState>, Id(id): Id) -> Result<Json<Site>,
     responses((status = 200, body = Site), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Id(id): Id,
     Body(patch): Body<Patch>,
 ) -> Result<Json<Site>, ApiError> {
     let current = app
         .store
-        .site(id)
+        .site(&p, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("site {id}")))?;
     let details: SiteDetails = patched(&current.details, patch.details.as_ref())?;
     let details = details.validated().map_err(|e| prefixed("details", e))?;
     Ok(Json(
         app.store
-            .update_site(id, patch.version, details, app.clock.now())
+            .update_site(&p, id, patch.version, details)
             .await?,
     ))
 }
@@ -76,6 +80,7 @@ pub async fn update(
     responses((status = 200, body = Page<Site>), (status = 400, body = Problem)))]
 pub async fn list(
     State(app): State<AppState>,
+    Caller(p): Caller,
     Query(q): Query<SiteQuery>,
 ) -> Result<Json<Page<Site>>, ApiError> {
     let filter = SiteFilter {
@@ -85,6 +90,7 @@ pub async fn list(
     let page = app
         .store
         .sites(
+            &p,
             &filter,
             q.cursor.as_deref(),
             q.limit.unwrap_or(DEFAULT_LIMIT),

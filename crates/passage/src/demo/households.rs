@@ -138,7 +138,7 @@ impl Scenario<'_> {
         }
         let household = self
             .store
-            .register_household(valid, self.now)
+            .register_household(&self.actor, valid)
             .await
             .context("cannot register a household")?;
         for (i, document) in checked {
@@ -149,7 +149,7 @@ impl Scenario<'_> {
             self.tally.damaged +=
                 u32::from(document.verification.as_ref().is_some_and(|v| !v.valid));
             self.store
-                .add_document(person.person_id, document, self.now)
+                .add_document(&self.actor, person.person_id, document)
                 .await
                 .context("cannot add a document")?;
             self.tally.documents += 1;

@@ -18,9 +18,11 @@ mod names;
 mod people;
 mod sea;
 mod sites;
+mod users;
 
 use anyhow::{Context, bail, ensure};
 use fastrand::Rng;
+use passage_domain::access::Principal;
 use passage_domain::person::Sex;
 use passage_domain::regno::{RegistrationNumber, SiteCode};
 use passage_server::Clock;
@@ -39,11 +41,16 @@ const SEED: u64 = 2026;
 
 /// Fills the database with the scenario, or leaves a database that already holds it alone.
 pub async fn build(store: &Store, clock: Clock) -> anyhow::Result<()> {
-    if demo_present(store).await? {
+    let operator = Principal::operator(clock.now());
+    if demo_present(store, &operator).await? {
         eprintln!("demo data already present");
         return Ok(());
     }
-    let mut demo = Scenario::new(store, clock.now(), clock.today());
+    let staff = users::seed(store, clock.now()).await?;
+    let [aceh_clerk, kalbar_clerk] = &staff.clerks[..] else {
+        bail!("a registration clerk is missing")
+    };
+    let mut demo = Scenario::new(store, operator, clock.now(), clock.today());
     let mut sites = Vec::new();
     for site in &SITES {
         sites.push(demo.create_site(site).await?);
@@ -52,9 +59,18 @@ pub async fn build(store: &Store, clock: Clock) -> anyhow::Result<()> {
     let [landing_point, _, border_post, _] = sites[..] else {
         bail!("a site is missing")
     };
+    demo.actor = aceh_clerk.clone();
     demo.sea_landing(landing_point).await?;
+    demo.actor = kalbar_clerk.clone();
     demo.returns(border_post).await?;
     demo.tally.report();
+    eprintln!(
+        "\ndemo: logins (password for all: {}):",
+        users::DEMO_PASSWORD
+    );
+    for login in &staff.logins {
+        eprintln!("  {login}");
+    }
     Ok(())
 }
 
@@ -94,9 +110,9 @@ fn first_head_number() -> Option<RegistrationNumber> {
 }
 
 /// True when the scenario is already there; an error when the database holds anything else.
-async fn demo_present(store: &Store) -> anyhow::Result<bool> {
+async fn demo_present(store: &Store, operator: &Principal) -> anyhow::Result<bool> {
     let page = store
-        .sites(&SiteFilter::default(), None, MAX_PAGE)
+        .sites(operator, &SiteFilter::default(), None, MAX_PAGE)
         .await
         .context("cannot read the sites")?;
     let codes: Vec<&str> = page.items.iter().map(|s| s.details.code.as_str()).collect();
@@ -130,6 +146,8 @@ fn pick<'a, T>(rng: &mut Rng, list: &'a [T]) -> anyhow::Result<&'a T> {
 /// Builds the scenario: the seeded generator, the clock, and what was registered so far.
 struct Scenario<'a> {
     store: &'a Store,
+    /// Who registers: the operator for sites, then each organisation's clerk.
+    actor: Principal,
     rng: Rng,
     now: OffsetDateTime,
     today: Date,
@@ -139,9 +157,10 @@ struct Scenario<'a> {
 }
 
 impl<'a> Scenario<'a> {
-    fn new(store: &'a Store, now: OffsetDateTime, today: Date) -> Self {
+    fn new(store: &'a Store, actor: Principal, now: OffsetDateTime, today: Date) -> Self {
         Self {
             store,
+            actor,
             rng: Rng::with_seed(SEED),
             now,
             today,
@@ -176,16 +195,40 @@ mod tests {
         let clock = Clock::fixed(datetime!(2026-03-01 09:00 UTC));
         build(&store, clock.clone()).await.unwrap();
         build(&store, clock).await.unwrap();
+        let operator = Principal::operator(datetime!(2026-03-01 09:00 UTC));
         let persons = store
-            .persons(&PersonFilter::default(), None, MAX_PAGE)
+            .persons(&operator, &PersonFilter::default(), None, MAX_PAGE)
             .await
             .unwrap();
         assert_eq!(persons.items.len(), 386);
         let head = store
-            .person_by_number(&first_head_number().unwrap())
+            .person_by_number(&operator, &first_head_number().unwrap())
             .await
             .unwrap();
         assert_eq!(head.unwrap().relationship, Head);
+        // The Entikong office's clerk does not see the people landed in Aceh.
+        let users = store.users(&operator).await.unwrap();
+        let kalbar = users
+            .iter()
+            .find(|u| u.username == "registration_clerk.kalbar")
+            .unwrap();
+        let clerk = Principal {
+            user_id: Some(kalbar.meta.id),
+            at: operator.at,
+            name: kalbar.username.clone(),
+            organisation_id: Some(kalbar.organisation_id),
+            roles: kalbar.roles.clone(),
+        };
+        let seen = store
+            .person_by_number(&clerk, &first_head_number().unwrap())
+            .await
+            .unwrap();
+        assert!(seen.is_none());
+        let theirs = store
+            .persons(&clerk, &PersonFilter::default(), None, MAX_PAGE)
+            .await
+            .unwrap();
+        assert_eq!(theirs.items.len(), 83);
         store.close().await;
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

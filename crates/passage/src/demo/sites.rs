@@ -87,7 +87,10 @@ impl Scenario<'_> {
             }),
             capacity: site.capacity,
         };
-        let created = self.store.create_site(details.validated()?, self.now).await;
+        let created = self
+            .store
+            .create_site(&self.actor, details.validated()?)
+            .await;
         Ok(created
             .with_context(|| format!("cannot create site {}", site.code))?
             .meta
@@ -97,7 +100,7 @@ impl Scenario<'_> {
     pub(super) async fn create_arrival(&self, details: ArrivalDetails) -> anyhow::Result<Uuid> {
         let created = self
             .store
-            .create_arrival(details.validated(self.now)?, self.now)
+            .create_arrival(&self.actor, details.validated(self.now)?)
             .await;
         Ok(created.context("cannot record an arrival")?.meta.id)
     }

@@ -1,0 +1,526 @@
+//! Who may do what: organisations, roles, and the one permission table of Passage.
+//!
+//! The table is the only place where a role meets an action on a resource. Everything that
+//! reads or changes data asks [`Principal::require`] first; the store does so below every
+//! entry point (API, command line, imports), so no route can skip it.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationKind {
+    GovernmentAuthority,
+    UnAgency,
+    Ngo,
+    ServiceProvider,
+}
+
+impl OrganisationKind {
+    pub const ALL: [OrganisationKind; 4] = [
+        Self::GovernmentAuthority,
+        Self::UnAgency,
+        Self::Ngo,
+        Self::ServiceProvider,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::GovernmentAuthority => "government_authority",
+            Self::UnAgency => "un_agency",
+            Self::Ngo => "ngo",
+            Self::ServiceProvider => "service_provider",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// The roles people hold. Caseworkers hold one per case type.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    RegistrationClerk,
+    ScreeningOfficer,
+    AsylumCaseworker,
+    TraffickingCaseworker,
+    ChildProtectionCaseworker,
+    ReturnCaseworker,
+    SiteManager,
+    AssistanceOfficer,
+    IncidentOfficer,
+    DataAnalyst,
+    Supervisor,
+    DataProtectionFocalPoint,
+    Administrator,
+}
+
+impl Role {
+    pub const ALL: [Role; 13] = [
+        Self::RegistrationClerk,
+        Self::ScreeningOfficer,
+        Self::AsylumCaseworker,
+        Self::TraffickingCaseworker,
+        Self::ChildProtectionCaseworker,
+        Self::ReturnCaseworker,
+        Self::SiteManager,
+        Self::AssistanceOfficer,
+        Self::IncidentOfficer,
+        Self::DataAnalyst,
+        Self::Supervisor,
+        Self::DataProtectionFocalPoint,
+        Self::Administrator,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::RegistrationClerk => "registration_clerk",
+            Self::ScreeningOfficer => "screening_officer",
+            Self::AsylumCaseworker => "asylum_caseworker",
+            Self::TraffickingCaseworker => "trafficking_caseworker",
+            Self::ChildProtectionCaseworker => "child_protection_caseworker",
+            Self::ReturnCaseworker => "return_caseworker",
+            Self::SiteManager => "site_manager",
+            Self::AssistanceOfficer => "assistance_officer",
+            Self::IncidentOfficer => "incident_officer",
+            Self::DataAnalyst => "data_analyst",
+            Self::Supervisor => "supervisor",
+            Self::DataProtectionFocalPoint => "data_protection_focal_point",
+            Self::Administrator => "administrator",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == s)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Read,
+    Create,
+    Update,
+}
+
+impl Action {
+    pub const ALL: [Action; 3] = [Self::Read, Self::Create, Self::Update];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Create => "create",
+            Self::Update => "update",
+        }
+    }
+}
+
+/// What an action is on. Personal data are households, persons and documents.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Resource {
+    Site,
+    Arrival,
+    Household,
+    Person,
+    Document,
+    Organisation,
+    User,
+    AuditLog,
+}
+
+impl Resource {
+    pub const ALL: [Resource; 8] = [
+        Self::Site,
+        Self::Arrival,
+        Self::Household,
+        Self::Person,
+        Self::Document,
+        Self::Organisation,
+        Self::User,
+        Self::AuditLog,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Site => "site",
+            Self::Arrival => "arrival",
+            Self::Household => "household",
+            Self::Person => "person",
+            Self::Document => "document",
+            Self::Organisation => "organisation",
+            Self::User => "user",
+            Self::AuditLog => "audit_log",
+        }
+    }
+
+    /// Records about an identifiable person, scoped to the organisations allowed to see them.
+    pub fn is_personal(self) -> bool {
+        matches!(self, Self::Household | Self::Person | Self::Document)
+    }
+}
+
+const R: &[Action] = &[Action::Read];
+const RC: &[Action] = &[Action::Read, Action::Create];
+const RU: &[Action] = &[Action::Read, Action::Update];
+const RCU: &[Action] = &[Action::Read, Action::Create, Action::Update];
+
+/// What one role may do: actions per resource.
+pub type Grants = &'static [(Resource, &'static [Action])];
+
+/// The permission table: for each role, the actions it may take on each resource.
+/// Anything not listed is refused.
+pub const PERMISSIONS: &[(Role, Grants)] = &[
+    (
+        Role::RegistrationClerk,
+        &[
+            (Resource::Site, R),
+            (Resource::Arrival, RCU),
+            (Resource::Household, RCU),
+            (Resource::Person, RU),
+            (Resource::Document, RCU),
+        ],
+    ),
+    (
+        Role::ScreeningOfficer,
+        &[
+            (Resource::Site, R),
+            (Resource::Arrival, R),
+            (Resource::Household, R),
+            (Resource::Person, RU),
+            (Resource::Document, R),
+        ],
+    ),
+    (
+        Role::AsylumCaseworker,
+        &[
+            (Resource::Site, R),
+            (Resource::Arrival, R),
+            (Resource::Household, R),
+            (Resource::Person, RU),
+            (Resource::Document, RC),
+        ],
+    ),
+    (
+        Role::TraffickingCaseworker,
+        &[
+            (Resource::Site, R),
+            (Resource::Arrival, R),
+            (Resource::Household, R),
+            (Resource::Person, RU),
+            (Resource::Document, RC),
+        ],
+    ),
+    (
+        Role::ChildProtectionCaseworker,
+        &[
+            (Resource::Site, R),
+            (Resource::Arrival, R),
+            (Resource::Household, R),
+            (Resource::Person, RU),
+            (Resource::Document, RC),
+        ],
+    ),
+    (
+        Role::ReturnCaseworker,
+        &[
+            (Resource::Site, R),
+            (Resource::Arrival, R),
+            (Resource::Household, R),
+            (Resource::Person, R),
+            (Resource::Document, RC),
+        ],
+    ),
+    (
+        Role::SiteManager,
+        &[
+            (Resource::Site, RCU),
+            (Resource::Arrival, RCU),
+            (Resource::Household, R),
+            (Resource::Person, R),
+        ],
+    ),
+    (
+        Role::AssistanceOfficer,
+        &[
+            (Resource::Site, R),
+            (Resource::Arrival, R),
+            (Resource::Household, R),
+            (Resource::Person, R),
+        ],
+    ),
+    (
+        Role::IncidentOfficer,
+        &[
+            (Resource::Site, R),
+            (Resource::Arrival, RCU),
+            (Resource::Person, R),
+        ],
+    ),
+    (
+        Role::DataAnalyst,
+        &[(Resource::Site, R), (Resource::Arrival, R)],
+    ),
+    (
+        Role::Supervisor,
+        &[
+            (Resource::Site, RCU),
+            (Resource::Arrival, RCU),
+            (Resource::Household, RCU),
+            (Resource::Person, RU),
+            (Resource::Document, RCU),
+            (Resource::User, R),
+        ],
+    ),
+    (
+        Role::DataProtectionFocalPoint,
+        &[
+            (Resource::Site, R),
+            (Resource::Person, R),
+            (Resource::Household, R),
+            (Resource::Document, R),
+            (Resource::Organisation, R),
+            (Resource::User, R),
+            (Resource::AuditLog, R),
+        ],
+    ),
+    (
+        Role::Administrator,
+        &[
+            (Resource::Site, RCU),
+            (Resource::Organisation, RCU),
+            (Resource::User, RCU),
+        ],
+    ),
+];
+
+/// True when `role` may take `action` on `resource`.
+pub fn allows(role: Role, action: Action, resource: Resource) -> bool {
+    PERMISSIONS
+        .iter()
+        .filter(|(r, _)| *r == role)
+        .flat_map(|(_, grants)| grants.iter())
+        .any(|(res, actions)| *res == resource && actions.contains(&action))
+}
+
+/// Someone acting in Passage: a user of an organisation with roles, or the local operator
+/// (the command line, which holds the database credentials and so everything they give).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: Option<Uuid>,
+    /// When the principal acts: data-sharing agreements are checked at this time.
+    pub at: OffsetDateTime,
+    pub name: String,
+    /// None only for the local operator.
+    pub organisation_id: Option<Uuid>,
+    pub roles: Vec<Role>,
+}
+
+/// Refusal of an action: the principal's roles do not allow it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{who} may not {action} {resource}: no role of theirs allows it", action = .action.code(), resource = .resource.code())]
+pub struct Forbidden {
+    pub who: String,
+    pub action: Action,
+    pub resource: Resource,
+}
+
+/// Whose personal records a check lets through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything (the local operator).
+    All,
+    /// What this organisation registered or was given through a sharing agreement.
+    Organisation(Uuid),
+}
+
+impl Principal {
+    /// The command line: the database credentials give everything, so it may do everything;
+    /// what it does is logged under its name.
+    pub fn operator(at: OffsetDateTime) -> Self {
+        Self {
+            user_id: None,
+            at,
+            name: "operator".into(),
+            organisation_id: None,
+            roles: Vec::new(),
+        }
+    }
+
+    pub fn is_operator(&self) -> bool {
+        self.user_id.is_none() && self.organisation_id.is_none()
+    }
+
+    /// Allowed, with the scope of records it covers, or refused.
+    pub fn require(&self, action: Action, resource: Resource) -> Result<Scope, Forbidden> {
+        if self.is_operator() {
+            return Ok(Scope::All);
+        }
+        let allowed = self.roles.iter().any(|r| allows(*r, action, resource));
+        match (allowed, self.organisation_id) {
+            (true, Some(org)) => Ok(Scope::Organisation(org)),
+            _ => Err(Forbidden {
+                who: self.name.clone(),
+                action,
+                resource,
+            }),
+        }
+    }
+
+    /// The role to record in the audit log for an action: the first that allows it.
+    pub fn acting_role(&self, action: Action, resource: Resource) -> Option<Role> {
+        self.roles
+            .iter()
+            .copied()
+            .find(|r| allows(*r, action, resource))
+    }
+}
+
+/// The table as text, one line per role, for `passage roles`.
+pub fn describe() -> String {
+    let mut out = String::new();
+    for role in Role::ALL {
+        out.push_str(role.code());
+        out.push('\n');
+        for resource in Resource::ALL {
+            let actions: Vec<&str> = Action::ALL
+                .into_iter()
+                .filter(|a| allows(role, *a, resource))
+                .map(Action::code)
+                .collect();
+            if !actions.is_empty() {
+                out.push_str(&format!(
+                    "  {:<14} {}\n",
+                    resource.code(),
+                    actions.join(", ")
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn every_role_has_a_line_in_the_table() {
+        for role in Role::ALL {
+            assert!(
+                PERMISSIONS.iter().any(|(r, _)| *r == role),
+                "{role} has no permissions"
+            );
+        }
+    }
+
+    #[test]
+    fn analysts_and_administrators_never_read_personal_data() {
+        for role in [Role::DataAnalyst, Role::Administrator] {
+            for resource in Resource::ALL.into_iter().filter(|r| r.is_personal()) {
+                assert!(
+                    !allows(role, Action::Read, resource),
+                    "{role} reads {resource:?}"
+                );
+            }
+        }
+    }
+
+    fn role() -> impl Strategy<Value = Role> {
+        (0..Role::ALL.len()).prop_map(|i| Role::ALL[i])
+    }
+
+    fn action() -> impl Strategy<Value = Action> {
+        (0..Action::ALL.len()).prop_map(|i| Action::ALL[i])
+    }
+
+    fn resource() -> impl Strategy<Value = Resource> {
+        (0..Resource::ALL.len()).prop_map(|i| Resource::ALL[i])
+    }
+
+    proptest! {
+        /// A user may act exactly when one of their roles allows it, and only within
+        /// their own organisation's scope.
+        #[test]
+        fn require_follows_the_table(roles in prop::collection::vec(role(), 0..4), a in action(), r in resource()) {
+            let org = Uuid::from_u128(7);
+            let p = Principal { user_id: Some(Uuid::from_u128(1)), at: OffsetDateTime::UNIX_EPOCH, name: "u".into(), organisation_id: Some(org), roles: roles.clone() };
+            let expected = roles.iter().any(|role| allows(*role, a, r));
+            match p.require(a, r) {
+                Ok(scope) => { prop_assert!(expected); prop_assert_eq!(scope, Scope::Organisation(org)); }
+                Err(_) => prop_assert!(!expected),
+            }
+        }
+
+        /// A user without an organisation is refused everything, whatever their roles.
+        #[test]
+        fn no_organisation_no_access(roles in prop::collection::vec(role(), 1..4), a in action(), r in resource()) {
+            let p = Principal { user_id: Some(Uuid::from_u128(1)), at: OffsetDateTime::UNIX_EPOCH, name: "u".into(), organisation_id: None, roles };
+            prop_assert!(p.require(a, r).is_err());
+        }
+    }
+}
+
+/// What a client sends to create an organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationDetails {
+    pub name: String,
+    pub kind: OrganisationKind,
+    pub country: Option<crate::codes::Country>,
+    /// An authority of a country people fled: nobody who sought asylum, is at risk of
+    /// refoulement or is a presumed trafficking victim is ever shared with it.
+    #[serde(default)]
+    pub country_of_origin_authority: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Organisation {
+    #[serde(flatten)]
+    pub meta: crate::record::Meta,
+    pub details: OrganisationDetails,
+}
+
+/// A user as others see them: never the password hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct User {
+    #[serde(flatten)]
+    pub meta: crate::record::Meta,
+    pub organisation_id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub disabled: bool,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub locked_until: Option<OffsetDateTime>,
+}
+
+/// Roles stored as space-separated codes.
+pub fn roles_to_text(roles: &[Role]) -> String {
+    roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(" ")
+}
+
+/// Reads roles stored as space-separated codes; unknown codes are dropped.
+pub fn roles_from_text(s: &str) -> Vec<Role> {
+    s.split_whitespace().filter_map(Role::from_code).collect()
+}

@@ -1,0 +1,127 @@
+//! `/api/v1/session`: log in with a password, see who is logged in, log out.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use passage_domain::access::Role;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::{self, Caller, SESSION_COOKIE};
+use crate::extract::Body;
+use crate::problem::{ApiError, Problem};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub username: String,
+    pub password: String,
+}
+
+/// The caller, and the token to send as `X-CSRF-Token` with every change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionInfo {
+    pub username: String,
+    pub organisation_id: Option<Uuid>,
+    pub roles: Vec<Role>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
+}
+
+/// Log in. A wrong password, an unknown user, a disabled or locked account all get the
+/// same answer; repeated failures slow the answer down, then lock the account for a while.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = Login, security(()),
+    responses((status = 200, body = SessionInfo), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn login(
+    State(app): State<AppState>,
+    Body(login): Body<Login>,
+) -> Result<(HeaderMap, Json<SessionInfo>), ApiError> {
+    let now = app.clock.now();
+    let creds = app.store.credentials(login.username.trim()).await?;
+    let Some(creds) = creds else {
+        auth::verify_password(&login.password, auth::decoy_hash());
+        tokio::time::sleep(auth::failure_pause(1)).await;
+        return Err(ApiError::Unauthorized);
+    };
+    let locked = creds.user.locked_until.is_some_and(|until| until > now);
+    let matches = auth::verify_password(&login.password, &creds.password_hash);
+    if !matches || locked || creds.user.disabled {
+        if !matches {
+            app.store.login_failed(creds.user.meta.id, now).await?;
+        }
+        tokio::time::sleep(auth::failure_pause(creds.failed_logins + 1)).await;
+        return Err(ApiError::Unauthorized);
+    }
+    let token = auth::new_secret("").map_err(|_| ApiError::Unavailable)?;
+    let csrf = auth::new_secret("").map_err(|_| ApiError::Unavailable)?;
+    app.store
+        .login_succeeded(
+            creds.user.meta.id,
+            auth::digest(&token),
+            csrf.clone(),
+            now,
+            now + app.auth.absolute,
+        )
+        .await?;
+    let secure = if app.auth.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+        app.auth.absolute.whole_seconds()
+    );
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        headers.insert(header::SET_COOKIE, v);
+    }
+    let info = SessionInfo {
+        username: creds.user.username,
+        organisation_id: Some(creds.user.organisation_id),
+        roles: creds.user.roles,
+        csrf_token: Some(csrf),
+    };
+    Ok((headers, Json(info)))
+}
+
+/// Who is calling.
+#[utoipa::path(get, path = "/api/v1/session", tag = "session",
+    responses((status = 200, body = SessionInfo), (status = 401, body = Problem)))]
+pub async fn current(Caller(p): Caller) -> Json<SessionInfo> {
+    Json(SessionInfo {
+        username: p.name,
+        organisation_id: p.organisation_id,
+        roles: p.roles,
+        csrf_token: None,
+    })
+}
+
+/// Log out: the session ends now.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+    responses((status = 204), (status = 401, body = Problem)))]
+pub async fn logout(
+    State(app): State<AppState>,
+    Caller(_): Caller,
+    headers: HeaderMap,
+) -> Result<(axum::http::StatusCode, HeaderMap), ApiError> {
+    let token = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_owned());
+    if let Some(token) = token {
+        app.store.end_session(&auth::digest(&token)).await?;
+    }
+    let mut out = HeaderMap::new();
+    out.insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("passage_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+    );
+    Ok((axum::http::StatusCode::NO_CONTENT, out))
+}

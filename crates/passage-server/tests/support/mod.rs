@@ -1,0 +1,223 @@
+//! A real router on a real database, with two organisations and one user of each role in
+//! each, each holding an API token.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use passage_domain::access::{OrganisationDetails, OrganisationKind, Principal, Role};
+use passage_server::auth::{self, AuthConfig};
+use passage_server::{AppState, Clock};
+use passage_store::testing::TestDb;
+use passage_store::{NewUser, Store};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::macros::datetime;
+use tower::ServiceExt;
+
+pub const NOW: OffsetDateTime = datetime!(2026-11-27 10:00 UTC);
+pub const PASSWORD: &str = "a long test password";
+
+pub struct App {
+    pub router: Router,
+    pub store: Store,
+    /// API tokens by organisation ("a" or "b") and role.
+    pub tokens: HashMap<(&'static str, Role), String>,
+    pub organisations: HashMap<&'static str, uuid::Uuid>,
+    /// The token every helper request carries unless told otherwise.
+    pub token: String,
+    _db: TestDb,
+}
+
+impl App {
+    pub async fn start(db: TestDb) -> Self {
+        Self::start_at(db, Clock::fixed(NOW)).await
+    }
+
+    pub async fn start_at(db: TestDb, clock: Clock) -> Self {
+        let store = Store::open(&db.url).await.expect("open store");
+        let operator = Principal::operator(NOW);
+        let hash = auth::hash_password(PASSWORD).unwrap();
+        let mut tokens = HashMap::new();
+        let mut organisations = HashMap::new();
+        for org in ["a", "b"] {
+            let details = OrganisationDetails {
+                name: format!("Organisation {org}"),
+                kind: OrganisationKind::Ngo,
+                country: None,
+                country_of_origin_authority: false,
+            };
+            let o = store.create_organisation(&operator, details).await.unwrap();
+            organisations.insert(org, o.meta.id);
+            for role in Role::ALL {
+                let username = format!("{}.{org}", role.code());
+                let new = NewUser {
+                    organisation_id: o.meta.id,
+                    username: username.clone(),
+                    display_name: username.clone(),
+                    password_hash: hash.clone(),
+                    roles: vec![role],
+                };
+                store.create_user(&operator, new).await.unwrap();
+                let token = auth::new_secret("psg_").unwrap();
+                store
+                    .create_token(
+                        &username,
+                        "test",
+                        auth::digest(&token),
+                        None,
+                        NOW + time::Duration::days(1),
+                        NOW,
+                    )
+                    .await
+                    .unwrap();
+                tokens.insert((org, role), token);
+            }
+        }
+        let state = AppState {
+            store: store.clone(),
+            clock,
+            auth: AuthConfig::default(),
+        };
+        let token = tokens[&("a", Role::Supervisor)].clone();
+        Self {
+            router: passage_server::router(state),
+            store,
+            tokens,
+            organisations,
+            token,
+            _db: db,
+        }
+    }
+
+    /// The same application acting as another user.
+    pub fn token_of(&self, org: &'static str, role: Role) -> String {
+        self.tokens[&(org, role)].clone()
+    }
+
+    pub async fn request(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            headers,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    pub async fn send_as(
+        &self,
+        token: Option<&str>,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        content_type: &str,
+    ) -> (StatusCode, String, Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if body.is_some() {
+            req = req.header(header::CONTENT_TYPE, content_type);
+        }
+        let req = req
+            .body(body.map(Body::from).unwrap_or_else(Body::empty))
+            .unwrap();
+        let (status, headers, value) = self.request(req).await;
+        let ctype = headers
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (status, ctype, value)
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        content_type: &str,
+    ) -> (StatusCode, String, Value) {
+        self.send_as(Some(&self.token), method, path, body, content_type)
+            .await
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let (s, _, v) = self.send(Method::GET, path, None, "").await;
+        (s, v)
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let (s, _, v) = self.send_as(Some(token), Method::GET, path, None, "").await;
+        (s, v)
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let (s, _, v) = self
+            .send(
+                Method::POST,
+                path,
+                Some(body.to_string()),
+                "application/json",
+            )
+            .await;
+        (s, v)
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let (s, _, v) = self
+            .send_as(
+                Some(token),
+                Method::POST,
+                path,
+                Some(body.to_string()),
+                "application/json",
+            )
+            .await;
+        (s, v)
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let (s, _, v) = self
+            .send(
+                Method::PATCH,
+                path,
+                Some(body.to_string()),
+                "application/json",
+            )
+            .await;
+        (s, v)
+    }
+
+    /// A landing point and a sea arrival there; returns the arrival id.
+    pub async fn arrival(&self) -> String {
+        let (s, site) = self
+            .post(
+                "/api/v1/sites",
+                json!({"code": "PDE", "name": "Ujong Pie beach", "kind": "landing_point", "country": "IDN",
+                       "admin_pcode": "ID1107", "coordinates": {"latitude": 5.43, "longitude": 95.98}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{site}");
+        let (s, arrival) = self
+            .post(
+                "/api/v1/arrivals",
+                json!({"site_id": site["id"], "mode": "sea", "arrived_at": "2026-11-26T02:40:00+07:00",
+                       "route": "Andaman Sea", "origin_country": "BGD", "persons_reported": 612}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{arrival}");
+        arrival["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let (_, page) = self.get(&format!("/api/v1/{table}?limit=500")).await;
+        page["items"].as_array().unwrap().len() as i64
+    }
+}

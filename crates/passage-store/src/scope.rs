@@ -1,0 +1,69 @@
+//! Which personal records a principal may see: those their organisation registered, and
+//! those of organisations that share with it under a data-sharing agreement in force.
+//! A record outside the scope is treated exactly as a missing one.
+
+use passage_domain::access::{Action, Principal, Resource, Scope};
+
+use crate::error::StoreError;
+use crate::sql::{Arg, Builder, ts};
+
+/// Checks the permission table and returns the scope of records it covers.
+pub fn require(p: &Principal, action: Action, resource: Resource) -> Result<Scope, StoreError> {
+    Ok(p.require(action, resource)?)
+}
+
+/// Appends ` AND <column> is visible` for `scope` to a query over a table whose
+/// `column` holds the registering organisation.
+pub fn visible(b: &mut Builder, scope: Scope, column: &str, p: &Principal) {
+    if let Scope::Organisation(org) = scope {
+        let org = org.to_string();
+        let at = ts(p.at);
+        b.push(&format!(" AND ({column} = ?"), Arg::Text(org.clone()));
+        b.push(
+            &format!(
+                " OR {column} IN (SELECT provider_id FROM sharing_agreements WHERE recipient_id = ?"
+            ),
+            Arg::Text(org),
+        );
+        b.push(" AND valid_from <= ?", Arg::Text(at.clone()));
+        b.push(" AND expires_at > ?))", Arg::Text(at));
+    }
+}
+
+/// The organisation a new personal record is registered under; the operator registers
+/// under none, so its records are visible to the operator only.
+pub fn registering_organisation(p: &Principal) -> Option<String> {
+    p.organisation_id.map(|o| o.to_string())
+}
+
+/// Fails with NotFound unless the record `id` of `table` exists within `scope`, so that a
+/// record the principal may not see answers exactly as a missing one.
+pub async fn ensure_visible(
+    c: &mut sqlx::AnyConnection,
+    table: &'static str,
+    entity: &'static str,
+    id: uuid::Uuid,
+    scope: Scope,
+    p: &Principal,
+) -> Result<(), StoreError> {
+    let mut b = Builder::new(&format!("SELECT id FROM {table} WHERE id = "));
+    b.push("?", Arg::Text(id.to_string()));
+    let column = if table == "documents" {
+        "person_id"
+    } else {
+        "organisation_id"
+    };
+    if table == "documents" {
+        if let Scope::Organisation(_) = scope {
+            b.raw(" AND person_id IN (SELECT id FROM persons WHERE 1 = 1");
+            visible(&mut b, scope, "organisation_id", p);
+            b.raw(")");
+        }
+    } else {
+        visible(&mut b, scope, column, p);
+    }
+    match b.query().fetch_optional(c).await? {
+        Some(_) => Ok(()),
+        None => Err(StoreError::NotFound { entity, id }),
+    }
+}
