@@ -321,6 +321,16 @@ pub fn allows(role: Role, action: Action, resource: Resource) -> bool {
         .any(|(res, actions)| *res == resource && actions.contains(&action))
 }
 
+/// Where and why a principal acts, for the audit log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The purpose the caller declared (for example `registration`, `rsd`).
+    pub purpose: Option<String>,
+    pub request_id: Option<String>,
+    /// The client's network address.
+    pub client: Option<String>,
+}
+
 /// Someone acting in Passage: a user of an organisation with roles, or the local operator
 /// (the command line, which holds the database credentials and so everything they give).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -332,6 +342,7 @@ pub struct Principal {
     /// None only for the local operator.
     pub organisation_id: Option<Uuid>,
     pub roles: Vec<Role>,
+    pub context: Context,
 }
 
 /// Refusal of an action: the principal's roles do not allow it.
@@ -362,6 +373,7 @@ impl Principal {
             name: "operator".into(),
             organisation_id: None,
             roles: Vec::new(),
+            context: Context::default(),
         }
     }
 
@@ -463,7 +475,7 @@ mod tests {
         #[test]
         fn require_follows_the_table(roles in prop::collection::vec(role(), 0..4), a in action(), r in resource()) {
             let org = Uuid::from_u128(7);
-            let p = Principal { user_id: Some(Uuid::from_u128(1)), at: OffsetDateTime::UNIX_EPOCH, name: "u".into(), organisation_id: Some(org), roles: roles.clone() };
+            let p = Principal { user_id: Some(Uuid::from_u128(1)), at: OffsetDateTime::UNIX_EPOCH, name: "u".into(), organisation_id: Some(org), roles: roles.clone(), context: Context::default() };
             let expected = roles.iter().any(|role| allows(*role, a, r));
             match p.require(a, r) {
                 Ok(scope) => { prop_assert!(expected); prop_assert_eq!(scope, Scope::Organisation(org)); }
@@ -474,7 +486,7 @@ mod tests {
         /// A user without an organisation is refused everything, whatever their roles.
         #[test]
         fn no_organisation_no_access(roles in prop::collection::vec(role(), 1..4), a in action(), r in resource()) {
-            let p = Principal { user_id: Some(Uuid::from_u128(1)), at: OffsetDateTime::UNIX_EPOCH, name: "u".into(), organisation_id: None, roles };
+            let p = Principal { user_id: Some(Uuid::from_u128(1)), at: OffsetDateTime::UNIX_EPOCH, name: "u".into(), organisation_id: None, roles, context: Context::default() };
             prop_assert!(p.require(a, r).is_err());
         }
     }

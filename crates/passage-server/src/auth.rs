@@ -8,10 +8,12 @@ use std::time::Duration as StdDuration;
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-use axum::extract::FromRequestParts;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
-use passage_domain::access::Principal;
+use passage_domain::access::{Context, Principal};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -19,6 +21,8 @@ use crate::problem::ApiError;
 
 pub const SESSION_COOKIE: &str = "passage_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The purpose a caller declares for what it reads, recorded in the audit log.
+pub const PURPOSE_HEADER: &str = "x-passage-purpose";
 
 /// Session lifetimes and cookie flags.
 #[derive(Debug, Clone, Copy)]
@@ -105,10 +109,37 @@ fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 /// The authenticated caller of a request.
 pub struct Caller(pub Principal);
 
+/// Where and why the request is made, for the audit log.
+fn context(parts: &Parts) -> Context {
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(200).collect::<String>())
+    };
+    Context {
+        purpose: header(PURPOSE_HEADER),
+        request_id: header("x-request-id"),
+        client: parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string()),
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        let mut caller = Self::authenticate(parts, app).await?;
+        caller.0.context = context(parts);
+        Ok(caller)
+    }
+}
+
+impl Caller {
+    async fn authenticate(parts: &Parts, app: &AppState) -> Result<Self, ApiError> {
         let now = app.clock.now();
         let bearer = parts
             .headers

@@ -19,6 +19,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use passage_store::Store;
 use time::{Date, OffsetDateTime};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -120,6 +121,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(persons::read, persons::update))
         .routes(routes!(persons::by_number))
         .routes(routes!(persons::token))
+        .routes(routes!(persons::audit))
         .routes(routes!(documents::create))
         .routes(routes!(documents::read, documents::update))
         .routes(routes!(documents::list))
@@ -152,6 +154,8 @@ pub fn router(state: AppState) -> Router {
     .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
     .layer(DefaultBodyLimit::max(BODY_LIMIT))
     .layer(TraceLayer::new_for_http())
+    .layer(PropagateRequestIdLayer::x_request_id())
+    .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
     .with_state(state)
 }
 
@@ -161,7 +165,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

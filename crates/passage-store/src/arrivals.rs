@@ -11,6 +11,7 @@ use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use crate::Store;
+use crate::audit::AuditEntry;
 use crate::error::StoreError;
 use crate::history;
 use crate::scope::require;
@@ -60,8 +61,15 @@ impl Store {
             },
             details,
         };
+        let audit = vec![AuditEntry::by(
+            p,
+            Action::Create,
+            Resource::Arrival,
+            Some(arrival.meta.id.to_string()),
+            serde_json::json!({"site_id": arrival.details.site_id}),
+        )];
         self.writer
-            .write(arrival, |c, arrival| {
+            .write_audited(arrival, audit, |c, arrival| {
                 Box::pin(async move {
                     let now = arrival.meta.created_at;
                     let d = &arrival.details;
@@ -105,8 +113,15 @@ impl Store {
     ) -> Result<Arrival, StoreError> {
         require(p, Action::Update, Resource::Arrival)?;
         let now = p.at;
+        let audit = vec![AuditEntry::by(
+            p,
+            Action::Update,
+            Resource::Arrival,
+            Some(id.to_string()),
+            serde_json::json!({"version": version}),
+        )];
         self.writer
-            .write((id, version, details, now), |c, (id, version, details, now)| {
+            .write_audited((id, version, details, now), audit, |c, (id, version, details, now)| {
                 Box::pin(async move {
                     let (id, version, now) = (*id, *version, *now);
                     site_exists(c, details.site_id).await.map_err(|_| {

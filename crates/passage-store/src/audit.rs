@@ -88,6 +88,31 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
+    /// What `p` did: `action` on the `entity` record `entity_id`, with the role that
+    /// allowed it and the request's purpose, id and client address.
+    pub fn by(
+        p: &passage_domain::access::Principal,
+        action: passage_domain::access::Action,
+        resource: passage_domain::access::Resource,
+        entity_id: Option<String>,
+        detail: serde_json::Value,
+    ) -> Self {
+        Self {
+            at: p.at,
+            actor_id: p.user_id,
+            actor: p.name.clone(),
+            organisation_id: p.organisation_id,
+            role: p.acting_role(action, resource).map(|r| r.code().to_owned()),
+            action: action.code().to_owned(),
+            entity: resource.code().to_owned(),
+            entity_id,
+            purpose: p.context.purpose.clone(),
+            request_id: p.context.request_id.clone(),
+            client: p.context.client.clone(),
+            detail,
+        }
+    }
+
     /// The hash this entry gets at `seq` after the entry whose hash is `prev_hash`, as
     /// described in the module documentation. `at` counts to the microsecond, as stored.
     pub fn chain_hash(&self, seq: i64, prev_hash: &str) -> String {
@@ -573,9 +598,15 @@ impl Store {
     /// newest first, at most `limit`.
     pub async fn audit_of(
         &self,
+        p: &passage_domain::access::Principal,
         entity_id: &str,
         limit: u32,
     ) -> Result<Vec<(i64, AuditEntry)>, StoreError> {
+        crate::scope::require(
+            p,
+            passage_domain::access::Action::Read,
+            passage_domain::access::Resource::AuditLog,
+        )?;
         let sql =
             format!("SELECT {COLUMNS} FROM audit WHERE entity_id = $1 ORDER BY seq DESC LIMIT $2");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))

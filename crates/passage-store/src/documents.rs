@@ -10,6 +10,7 @@ use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use crate::Store;
+use crate::audit::AuditEntry;
 use crate::error::StoreError;
 use crate::history;
 use crate::scope::{ensure_visible, require, visible};
@@ -73,8 +74,15 @@ impl Store {
             details: doc.details,
             verification: doc.verification,
         };
+        let audit = vec![AuditEntry::by(
+            p,
+            Action::Create,
+            Resource::Document,
+            Some(document.meta.id.to_string()),
+            serde_json::json!({"person_id": person_id}),
+        )];
         self.writer
-            .write((document, p.clone(), scope), |c, (document, p, scope)| {
+            .write_audited((document, p.clone(), scope), audit, |c, (document, p, scope)| {
                 Box::pin(async move {
                     let (now, person_id) = (document.meta.created_at, document.person_id);
                     ensure_visible(c, "persons", "person", person_id, *scope, p).await?;
@@ -107,7 +115,10 @@ impl Store {
         b.push("?", Arg::Text(id.to_string()));
         of_visible_persons(&mut b, scope, p);
         let row = b.query().fetch_optional(&self.read).await?;
-        row.as_ref().map(decode).transpose()
+        let document = row.as_ref().map(decode).transpose()?;
+        self.audit_reads(p, Resource::Document, document.iter().map(|x| x.meta.id))
+            .await?;
+        Ok(document)
     }
 
     pub async fn update_document(
@@ -118,8 +129,15 @@ impl Store {
         doc: ValidDocument,
     ) -> Result<Document, StoreError> {
         let scope = require(p, Action::Update, Resource::Document)?;
+        let audit = vec![AuditEntry::by(
+            p,
+            Action::Update,
+            Resource::Document,
+            Some(id.to_string()),
+            serde_json::json!({"version": version}),
+        )];
         self.writer
-            .write((id, version, doc, p.clone(), scope), |c, (id, version, doc, p, scope)| {
+            .write_audited((id, version, doc, p.clone(), scope), audit, |c, (id, version, doc, p, scope)| {
                 Box::pin(async move {
                     let (id, version, now) = (*id, *version, p.at);
                     ensure_visible(c, "documents", "document", id, *scope, p).await?;
@@ -165,6 +183,9 @@ impl Store {
         if let Some(n) = &filter.number {
             b.push(" AND number = ?", Arg::Text(n.trim().to_uppercase()));
         }
-        sql::page(&self.read, b, cursor, limit, decode).await
+        let page = sql::page(&self.read, b, cursor, limit, decode).await?;
+        self.audit_reads(p, Resource::Document, page.items.iter().map(|x| x.meta.id))
+            .await?;
+        Ok(page)
     }
 }

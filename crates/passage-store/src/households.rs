@@ -16,6 +16,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::Store;
+use crate::audit::AuditEntry;
 use crate::error::StoreError;
 use crate::history;
 use crate::persons;
@@ -207,8 +208,16 @@ impl Store {
     ) -> Result<Household, StoreError> {
         require(p, Action::Create, Resource::Household)?;
         let organisation = registering_organisation(p);
+        let household_id = Uuid::now_v7();
+        let audit = vec![AuditEntry::by(
+            p,
+            Action::Create,
+            Resource::Household,
+            Some(household_id.to_string()),
+            serde_json::json!({"arrival_id": valid.arrival_id, "size": valid.size, "members": valid.members.len() + 1}),
+        )];
         self.writer
-            .write((valid, p.at, organisation), |c, (valid, now, organisation)| {
+            .write_audited((valid, p.at, organisation, household_id), audit, |c, (valid, now, organisation, household_id)| {
                 Box::pin(async move {
                     let now = *now;
                     let count = i64::try_from(2 + valid.members.len()).unwrap_or(i64::MAX);
@@ -225,7 +234,7 @@ impl Store {
                     };
                     let (site_id, code, first) = numbers(&row, count)?;
                     let mut household = Household {
-                        meta: Meta { id: Uuid::now_v7(), version: 1, created_at: now, updated_at: now },
+                        meta: Meta { id: *household_id, version: 1, created_at: now, updated_at: now },
                         registration_number: RegistrationNumber::new(code.clone(), first),
                         arrival_id: valid.arrival_id,
                         site_id,
@@ -258,11 +267,16 @@ impl Store {
     ) -> Result<Option<Household>, StoreError> {
         let scope = require(p, Action::Read, Resource::Household)?;
         let mut conn = self.read.acquire().await?;
-        match ensure_visible(&mut conn, "households", "household", id, scope, p).await {
-            Ok(()) => fetch(&mut conn, id).await,
-            Err(StoreError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
+        let household =
+            match ensure_visible(&mut conn, "households", "household", id, scope, p).await {
+                Ok(()) => fetch(&mut conn, id).await?,
+                Err(StoreError::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            };
+        drop(conn);
+        self.audit_reads(p, Resource::Household, household.iter().map(|h| h.meta.id))
+            .await?;
+        Ok(household)
     }
 
     /// The household holding a registration number (the number on its card).
@@ -282,10 +296,14 @@ impl Store {
             .await?
             .map(|r| sql::text(&r, "id"))
             .transpose()?;
-        match id {
-            Some(id) => fetch(&mut conn, sql::uuid(&id)?).await,
-            None => Ok(None),
-        }
+        let household = match id {
+            Some(id) => fetch(&mut conn, sql::uuid(&id)?).await?,
+            None => None,
+        };
+        drop(conn);
+        self.audit_reads(p, Resource::Household, household.iter().map(|h| h.meta.id))
+            .await?;
+        Ok(household)
     }
 
     /// Adds individuals to a household. When every member counted at level 1 is registered
@@ -300,9 +318,16 @@ impl Store {
         today: Date,
     ) -> Result<Household, StoreError> {
         let scope = require(p, Action::Update, Resource::Household)?;
+        let audit = vec![AuditEntry::by(
+            p,
+            Action::Update,
+            Resource::Household,
+            Some(id.to_string()),
+            serde_json::json!({"added": members.len()}),
+        )];
         let input = (id, version, members, today, p.clone(), scope);
         self.writer
-            .write(input, |c, (id, version, members, today, p, scope)| {
+            .write_audited(input, audit, |c, (id, version, members, today, p, scope)| {
                 Box::pin(async move {
                     let (id, version, today, now) = (*id, *version, *today, p.at);
                     ensure_visible(c, "households", "household", id, *scope, p).await?;
@@ -382,8 +407,15 @@ impl Store {
     ) -> Result<Household, StoreError> {
         let scope = require(p, Action::Update, Resource::Household)?;
         let input = (id, version, kind, size, breakdown, p.clone(), scope);
+        let audit = vec![AuditEntry::by(
+            p,
+            Action::Update,
+            Resource::Household,
+            Some(id.to_string()),
+            serde_json::json!({"size": size}),
+        )];
         self.writer
-            .write(input, |c, (id, version, kind, size, breakdown, p, scope)| {
+            .write_audited(input, audit, |c, (id, version, kind, size, breakdown, p, scope)| {
                 Box::pin(async move {
                     let (id, version, kind, size, breakdown, now) = (*id, *version, *kind, *size, *breakdown, p.at);
                     ensure_visible(c, "households", "household", id, *scope, p).await?;
@@ -445,6 +477,9 @@ impl Store {
         for h in &mut page.items {
             h.members = summaries(members_of(&mut conn, h.meta.id).await?);
         }
+        drop(conn);
+        self.audit_reads(p, Resource::Household, page.items.iter().map(|h| h.meta.id))
+            .await?;
         Ok(page)
     }
 }

@@ -13,6 +13,7 @@ use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use crate::Store;
+use crate::audit::AuditEntry;
 use crate::error::StoreError;
 use crate::history;
 use crate::scope::{ensure_visible, require, visible};
@@ -142,7 +143,10 @@ impl Store {
         b.push("?", Arg::Text(id.to_string()));
         visible(&mut b, scope, "organisation_id", p);
         let row = b.query().fetch_optional(&self.read).await?;
-        row.as_ref().map(decode).transpose()
+        let person = row.as_ref().map(decode).transpose()?;
+        self.audit_reads(p, Resource::Person, person.iter().map(|x| x.meta.id))
+            .await?;
+        Ok(person)
     }
 
     /// The person holding a registration number.
@@ -158,7 +162,10 @@ impl Store {
         b.push("?", Arg::Text(number.to_string()));
         visible(&mut b, scope, "organisation_id", p);
         let row = b.query().fetch_optional(&self.read).await?;
-        row.as_ref().map(decode).transpose()
+        let person = row.as_ref().map(decode).transpose()?;
+        self.audit_reads(p, Resource::Person, person.iter().map(|x| x.meta.id))
+            .await?;
+        Ok(person)
     }
 
     pub async fn update_person(
@@ -169,8 +176,15 @@ impl Store {
         change: PersonChange,
     ) -> Result<Person, StoreError> {
         let scope = require(p, Action::Update, Resource::Person)?;
+        let audit = vec![AuditEntry::by(
+            p,
+            Action::Update,
+            Resource::Person,
+            Some(id.to_string()),
+            serde_json::json!({"version": version}),
+        )];
         self.writer
-            .write((id, version, change, p.clone(), scope), |c, (id, version, change, p, scope)| {
+            .write_audited((id, version, change, p.clone(), scope), audit, |c, (id, version, change, p, scope)| {
                 Box::pin(async move {
                     let (id, version, now) = (*id, *version, p.at);
                     ensure_visible(c, "persons", "person", id, *scope, p).await?;
@@ -253,6 +267,9 @@ impl Store {
                 );
             }
         }
-        sql::page(&self.read, b, cursor, limit, decode).await
+        let page = sql::page(&self.read, b, cursor, limit, decode).await?;
+        self.audit_reads(p, Resource::Person, page.items.iter().map(|x| x.meta.id))
+            .await?;
+        Ok(page)
     }
 }

@@ -4,6 +4,7 @@
 
 use passage_domain::access::{Action, Principal, Resource, Scope};
 
+use crate::audit::AuditEntry;
 use crate::error::StoreError;
 use crate::sql::{Arg, Builder, ts};
 
@@ -65,5 +66,32 @@ pub async fn ensure_visible(
     match b.query().fetch_optional(c).await? {
         Some(_) => Ok(()),
         None => Err(StoreError::NotFound { entity, id }),
+    }
+}
+
+impl crate::Store {
+    /// Records in the audit log that `p` read these records.
+    pub(crate) async fn audit_reads(
+        &self,
+        p: &Principal,
+        resource: Resource,
+        ids: impl IntoIterator<Item = uuid::Uuid>,
+    ) -> Result<(), StoreError> {
+        let entries: Vec<AuditEntry> = ids
+            .into_iter()
+            .map(|id| {
+                AuditEntry::by(
+                    p,
+                    Action::Read,
+                    resource,
+                    Some(id.to_string()),
+                    serde_json::json!({}),
+                )
+            })
+            .collect();
+        if entries.is_empty() {
+            return Ok(());
+        }
+        self.record_audit(entries).await
     }
 }

@@ -10,6 +10,7 @@ use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use crate::Store;
+use crate::audit::AuditEntry;
 use crate::error::StoreError;
 use crate::history;
 use crate::scope::require;
@@ -64,8 +65,15 @@ impl Store {
             },
             details,
         };
+        let audit = vec![AuditEntry::by(
+            p,
+            Action::Create,
+            Resource::Site,
+            Some(site.meta.id.to_string()),
+            serde_json::json!({"code": site.details.code}),
+        )];
         self.writer
-            .write(site, |c, site| {
+            .write_audited(site, audit, |c, site| {
                 Box::pin(async move {
                     let now = site.meta.created_at;
                     let d = &site.details;
@@ -118,8 +126,15 @@ impl Store {
     ) -> Result<Site, StoreError> {
         require(p, Action::Update, Resource::Site)?;
         let now = p.at;
+        let audit = vec![AuditEntry::by(
+            p,
+            Action::Update,
+            Resource::Site,
+            Some(id.to_string()),
+            serde_json::json!({"version": version}),
+        )];
         self.writer
-            .write((id, version, details, now), |c, (id, version, details, now)| {
+            .write_audited((id, version, details, now), audit, |c, (id, version, details, now)| {
                 Box::pin(async move {
                     let (id, version, now) = (*id, *version, *now);
                     let json = serde_json::to_value(details)?;

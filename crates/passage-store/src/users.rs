@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::Store;
+use crate::audit::AuditEntry;
 use crate::error::StoreError;
 use crate::history;
 use crate::scope::require;
@@ -100,8 +101,15 @@ impl Store {
             },
             details,
         };
+        let audit = vec![AuditEntry::by(
+            p,
+            Action::Create,
+            Resource::Organisation,
+            Some(org.meta.id.to_string()),
+            serde_json::json!({"name": org.details.name}),
+        )];
         self.writer
-            .write(org, |c, org| {
+            .write_audited(org, audit, |c, org| {
                 Box::pin(async move {
                     let d = &org.details;
                     let taken = sqlx::query("SELECT id FROM organisations WHERE name = $1")
@@ -157,8 +165,15 @@ impl Store {
         require(p, Action::Create, Resource::User)?;
         let id = Uuid::now_v7();
         let at = p.at;
+        let audit = vec![AuditEntry::by(
+            p,
+            Action::Create,
+            Resource::User,
+            Some(id.to_string()),
+            serde_json::json!({"username": new.username, "roles": new.roles}),
+        )];
         self.writer
-            .write((id, at, new), |c, (id, at, new)| {
+            .write_audited((id, at, new), audit, |c, (id, at, new)| {
                 Box::pin(async move {
                     let org = sqlx::query("SELECT id FROM organisations WHERE id = $1")
                         .bind(new.organisation_id.to_string())
@@ -544,5 +559,6 @@ fn principal(user: &User, roles: Vec<Role>, at: OffsetDateTime) -> Principal {
         name: user.username.clone(),
         organisation_id: Some(user.organisation_id),
         roles,
+        context: Default::default(),
     }
 }

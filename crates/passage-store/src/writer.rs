@@ -12,6 +12,7 @@ use futures_util::future::BoxFuture;
 use sqlx::{AnyConnection, AnyPool, Connection};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::audit::AuditEntry;
 use crate::error::StoreError;
 
 /// Most writes committed together.
@@ -33,6 +34,8 @@ trait Job: Send {
 
 struct Typed<I, T> {
     input: I,
+    /// Appended to the audit log in the write's transaction when the write succeeds.
+    audit: Vec<AuditEntry>,
     write: WriteFn<I, T>,
     outcome: Option<Result<T, StoreError>>,
     reply: oneshot::Sender<Result<T, StoreError>>,
@@ -41,7 +44,13 @@ struct Typed<I, T> {
 impl<I: Send + Sync + 'static, T: Send + 'static> Job for Typed<I, T> {
     fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFuture<'c, bool> {
         Box::pin(async move {
-            let outcome = (self.write)(conn, &self.input).await;
+            let mut outcome = (self.write)(conn, &self.input).await;
+            if outcome.is_ok()
+                && !self.audit.is_empty()
+                && let Err(e) = crate::audit::append(conn, &self.audit).await
+            {
+                outcome = Err(e);
+            }
             let ok = outcome.is_ok();
             self.outcome = Some(outcome);
             ok
@@ -80,9 +89,25 @@ impl Writer {
         I: Send + Sync + 'static,
         T: Send + 'static,
     {
+        self.write_audited(input, Vec::new(), write).await
+    }
+
+    /// Like [`Writer::write`], and appends `audit` to the audit log in the same
+    /// transaction: the change and its audit entries commit together or not at all.
+    pub async fn write_audited<I, T>(
+        &self,
+        input: I,
+        audit: Vec<AuditEntry>,
+        write: WriteFn<I, T>,
+    ) -> Result<T, StoreError>
+    where
+        I: Send + Sync + 'static,
+        T: Send + 'static,
+    {
         let (reply, answer) = oneshot::channel();
         let job = Typed {
             input,
+            audit,
             write,
             outcome: None,
             reply,

@@ -355,7 +355,14 @@ async fn the_audit_of_a_record_is_newest_first() {
                 .await
                 .unwrap();
         }
-        let got = store.audit_of("p-1", 100).await.unwrap();
+        let got = store
+            .audit_of(
+                &passage_domain::access::Principal::operator(time::OffsetDateTime::UNIX_EPOCH),
+                "p-1",
+                100,
+            )
+            .await
+            .unwrap();
         let seqs: Vec<i64> = got.iter().map(|(s, _)| *s).collect();
         assert_eq!(seqs, [9, 7, 5, 3, 1]);
         let got_actions: Vec<&str> = got.iter().map(|(_, e)| e.action.as_str()).collect();
@@ -368,9 +375,26 @@ async fn the_audit_of_a_record_is_newest_first() {
         assert_eq!(*newest, want);
         assert!(newest.actor_id.is_some());
 
-        let two = store.audit_of("p-1", 2).await.unwrap();
+        let two = store
+            .audit_of(
+                &passage_domain::access::Principal::operator(time::OffsetDateTime::UNIX_EPOCH),
+                "p-1",
+                2,
+            )
+            .await
+            .unwrap();
         assert_eq!(two.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [9, 7]);
-        assert!(store.audit_of("nobody", 10).await.unwrap().is_empty());
+        assert!(
+            store
+                .audit_of(
+                    &passage_domain::access::Principal::operator(time::OffsetDateTime::UNIX_EPOCH),
+                    "nobody",
+                    10
+                )
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert!(store.verify_audit().await.unwrap().problems.is_empty());
     }
 }

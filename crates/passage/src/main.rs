@@ -71,10 +71,30 @@ enum Command {
     },
     /// Print the permission table: what each role may do.
     Roles,
+    /// Check the audit log, or list who saw or changed a record.
+    Audit {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Measure Passage; prints figures.
     Bench {
         #[command(subcommand)]
         what: bench::Bench,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain; name every edited, deleted, inserted or reordered entry.
+    /// Exits with status 1 when the log was tampered with.
+    Verify,
+    /// Who read or changed a record (a person, household, document … id), newest first.
+    Show {
+        id: String,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
     },
 }
 
@@ -165,7 +185,48 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", passage_domain::access::describe());
             Ok(())
         }
+        Command::Audit { db, command } => audit(&open(&db.database).await?, command).await,
         Command::Bench { what } => bench::run(what).await,
+    }
+}
+
+async fn audit(store: &Store, command: AuditCommand) -> anyhow::Result<()> {
+    match command {
+        AuditCommand::Verify => {
+            let report = store.verify_audit().await?;
+            if report.problems.is_empty() {
+                println!(
+                    "audit log intact: {} entries, every hash and link verified",
+                    report.entries
+                );
+                return Ok(());
+            }
+            for problem in &report.problems {
+                println!("{problem}");
+            }
+            anyhow::bail!(
+                "audit log tampered with: {} problem(s) in {} entries",
+                report.problems.len(),
+                report.entries
+            )
+        }
+        AuditCommand::Show { id, limit } => {
+            let operator =
+                passage_domain::access::Principal::operator(time::OffsetDateTime::now_utc());
+            for (seq, e) in store.audit_of(&operator, &id, limit).await? {
+                let at =
+                    e.at.format(&time::format_description::well_known::Rfc3339)
+                        .unwrap_or_default();
+                println!(
+                    "{seq:>8} {at} {:<10} {:<28} {:<30} {}",
+                    e.action,
+                    e.actor,
+                    e.role.as_deref().unwrap_or("-"),
+                    e.purpose.as_deref().unwrap_or("-")
+                );
+            }
+            Ok(())
+        }
     }
 }
 

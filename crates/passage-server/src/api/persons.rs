@@ -176,3 +176,21 @@ pub async fn token(
         .map_err(|_| ApiError::Unavailable)?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg))
 }
+
+/// Who read or changed this person's record, newest first (for the data-protection focal
+/// point).
+#[utoipa::path(get, path = "/api/v1/persons/{id}/audit", tag = "persons", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<passage_store::AuditEntry>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn audit(
+    State(app): State<AppState>,
+    Caller(p): Caller,
+    Id(id): Id,
+) -> Result<Json<Vec<passage_store::AuditEntry>>, ApiError> {
+    // Only for a person the caller may see: the log itself names who worked on whom.
+    app.store
+        .person(&p, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("person {id}")))?;
+    let entries = app.store.audit_of(&p, &id.to_string(), 1000).await?;
+    Ok(Json(entries.into_iter().map(|(_, e)| e).collect()))
+}

@@ -218,6 +218,7 @@ mod tests {
             name: kalbar.username.clone(),
             organisation_id: Some(kalbar.organisation_id),
             roles: kalbar.roles.clone(),
+            context: Default::default(),
         };
         let seen = store
             .person_by_number(&clerk, &first_head_number().unwrap())

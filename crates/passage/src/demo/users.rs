@@ -77,6 +77,7 @@ pub(super) async fn seed(store: &Store, now: OffsetDateTime) -> anyhow::Result<S
                     name: username.clone(),
                     organisation_id: Some(org.meta.id),
                     roles,
+                    context: Default::default(),
                 });
             }
             logins.push(format!("{username:<36} {name}"));
