@@ -441,3 +441,56 @@ on_every_backend!(
         assert_eq!(app.count("persons").await, 20);
     }
 );
+
+on_every_backend!(
+    reads_and_changes_of_a_person_are_audited,
+    |app: App| async move {
+        let arrival = app.arrival().await;
+        let (_, h) = app.post("/api/v1/households", level_one(&arrival)).await;
+        let person = h["head_person_id"].as_str().unwrap().to_owned();
+        let req = axum::http::Request::get(format!("/api/v1/persons/{person}"))
+            .header(header::AUTHORIZATION, format!("Bearer {}", app.token))
+            .header("x-passage-purpose", "registration")
+            .body(Body::empty())
+            .unwrap();
+        let (s, headers, _) = app.request(req).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            headers.get("x-request-id").is_some(),
+            "every answer carries its request id"
+        );
+        let (s, _) = app
+            .patch(
+                &format!("/api/v1/persons/{person}"),
+                json!({"version": 1, "details": {"family_name": "Ayoub"}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let dpo = app.token_of("a", passage_domain::access::Role::DataProtectionFocalPoint);
+        let (s, log) = app
+            .get_as(&dpo, &format!("/api/v1/persons/{person}/audit"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{log}");
+        let log = log.as_array().unwrap();
+        let read = log
+            .iter()
+            .find(|e| e["action"] == "read" && e["purpose"] == "registration")
+            .expect("the read is logged");
+        assert_eq!(read["actor"], "supervisor.a");
+        assert_eq!(read["role"], "supervisor");
+        assert!(read["request_id"].as_str().is_some_and(|r| !r.is_empty()));
+        assert!(
+            log.iter()
+                .any(|e| e["action"] == "update" && e["entity"] == "person")
+        );
+        // The clerk of the other organisation cannot ask who saw this person.
+        let other = app.token_of("b", passage_domain::access::Role::DataProtectionFocalPoint);
+        let (s, _) = app
+            .get_as(&other, &format!("/api/v1/persons/{person}/audit"))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let report = app.store.verify_audit().await.unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert!(report.entries >= 5);
+    }
+);
