@@ -117,6 +117,16 @@ struct ServeArgs {
     bind: SocketAddr,
     #[command(flatten)]
     db: DatabaseArg,
+    /// Mark the session cookie Secure: set this when clients reach Passage over TLS
+    /// (directly or through a proxy that terminates TLS).
+    #[arg(long, env = "PASSAGE_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+impl ServeArgs {
+    fn auth(&self) -> passage_server::auth::AuthConfig {
+        passage_server::auth::AuthConfig { secure_cookies: self.secure_cookies, ..Default::default() }
+    }
 }
 
 #[tokio::main]
@@ -131,7 +141,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve(args) => {
             let store = open(&args.db.database).await?;
-            serve(store, args.bind, |_| {}).await
+            serve(store, args.bind, args.auth(), |_| {}).await
         }
         Command::Demo {
             serve: args,
@@ -142,7 +152,7 @@ async fn main() -> anyhow::Result<()> {
             if no_serve {
                 return Ok(());
             }
-            serve(store, args.bind, demo::print_tour).await
+            serve(store, args.bind, args.auth(), demo::print_tour).await
         }
         Command::Migrate { db } => {
             let backend = passage_store::migrate_only(&db.database)
@@ -240,6 +250,7 @@ async fn open(url: &str) -> anyhow::Result<Store> {
 async fn serve(
     store: Store,
     bind: SocketAddr,
+    auth: passage_server::auth::AuthConfig,
     after_bind: impl FnOnce(&str),
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind)
@@ -251,7 +262,7 @@ async fn serve(
     let state = AppState {
         store: store.clone(),
         clock: Clock::system(),
-        auth: passage_server::auth::AuthConfig::default(),
+        auth,
     };
     passage_server::serve(listener, state, shutdown()).await?;
     store.close().await;

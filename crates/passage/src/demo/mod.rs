@@ -86,18 +86,18 @@ pub fn print_tour(url: &str) {
          households, mostly Rohingya, with Bangladeshi, Afghan,\nMyanmar and Somali nationals, \
          {UNACCOMPANIED_CHILDREN} unaccompanied children, Bangladeshi passports (two with\na \
          damaged MRZ) and Afghan ID cards; and {returnees} Indonesian workers returned from \
-         Sarawak at\nthe Entikong border post. No login is needed yet: there is no \
-         authentication. Try:\n"
+         Sarawak at\nthe Entikong border post. The logins are listed above (password: {}).\n\n\
+         Try, in another terminal in this folder:\n",
+        users::DEMO_PASSWORD
     );
-    println!("  curl -s {url}/api/v1/sites");
-    println!("  curl -s {url}/api/v1/arrivals");
-    println!("  curl -s '{url}/api/v1/persons?name=mohammed'");
+    println!("  export TOKEN=$(passage users token registration_clerk.aceh)");
+    println!("  curl -s -H \"Authorization: Bearer $TOKEN\" {url}/api/v1/sites");
+    println!("  curl -s -H \"Authorization: Bearer $TOKEN\" '{url}/api/v1/persons?name=mohammed'");
     if let Some(number) = first_head_number() {
-        println!("  curl -s {url}/api/v1/persons/by-number/{number}");
-        println!("  # its printable token, with the \"id\" of that answer:");
-        println!("  curl -s -o token.svg {url}/api/v1/persons/<id>/token.svg");
+        println!("  curl -s -H \"Authorization: Bearer $TOKEN\" {url}/api/v1/persons/by-number/{number}");
     }
-    println!("  curl -s {url}/api/v1/openapi.json\n");
+    println!("  curl -s {url}/api/v1/openapi.json");
+    println!("\n(`passage` is `cargo run --release -q --` from a clone.)\n");
 }
 
 /// The number of the first household's head at the landing point (the household itself has
