@@ -117,21 +117,34 @@ pub enum Action {
     Read,
     Create,
     Update,
+    /// Everything held about one person, in one report (a data-subject access request).
+    Export,
+    /// Anonymisation of a person's record (an erasure request, or retention).
+    Erase,
 }
 
 impl Action {
-    pub const ALL: [Action; 3] = [Self::Read, Self::Create, Self::Update];
+    pub const ALL: [Action; 5] = [
+        Self::Read,
+        Self::Create,
+        Self::Update,
+        Self::Export,
+        Self::Erase,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             Self::Read => "read",
             Self::Create => "create",
             Self::Update => "update",
+            Self::Export => "export",
+            Self::Erase => "erase",
         }
     }
 }
 
-/// What an action is on. Personal data are households, persons and documents.
+/// What an action is on. Personal data are households, persons, documents, and what is
+/// recorded about a person's rights: consents, data-subject requests, legal holds.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
 )]
@@ -145,10 +158,18 @@ pub enum Resource {
     Organisation,
     User,
     AuditLog,
+    /// A person's consent to sharing with a recipient.
+    Consent,
+    /// A data-sharing agreement between organisations.
+    SharingAgreement,
+    /// A request of access, rectification, erasure or objection.
+    DataSubjectRequest,
+    /// A hold that keeps a person's record from erasure.
+    LegalHold,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 8] = [
+    pub const ALL: [Resource; 12] = [
         Self::Site,
         Self::Arrival,
         Self::Household,
@@ -157,6 +178,10 @@ impl Resource {
         Self::Organisation,
         Self::User,
         Self::AuditLog,
+        Self::Consent,
+        Self::SharingAgreement,
+        Self::DataSubjectRequest,
+        Self::LegalHold,
     ];
 
     pub fn code(self) -> &'static str {
@@ -169,12 +194,24 @@ impl Resource {
             Self::Organisation => "organisation",
             Self::User => "user",
             Self::AuditLog => "audit_log",
+            Self::Consent => "consent",
+            Self::SharingAgreement => "sharing_agreement",
+            Self::DataSubjectRequest => "data_subject_request",
+            Self::LegalHold => "legal_hold",
         }
     }
 
     /// Records about an identifiable person, scoped to the organisations allowed to see them.
     pub fn is_personal(self) -> bool {
-        matches!(self, Self::Household | Self::Person | Self::Document)
+        matches!(
+            self,
+            Self::Household
+                | Self::Person
+                | Self::Document
+                | Self::Consent
+                | Self::DataSubjectRequest
+                | Self::LegalHold
+        )
     }
 }
 
@@ -182,6 +219,8 @@ const R: &[Action] = &[Action::Read];
 const RC: &[Action] = &[Action::Read, Action::Create];
 const RU: &[Action] = &[Action::Read, Action::Update];
 const RCU: &[Action] = &[Action::Read, Action::Create, Action::Update];
+/// The data-protection focal point on persons: read, answer access requests, erase.
+const RXE: &[Action] = &[Action::Read, Action::Export, Action::Erase];
 
 /// What one role may do: actions per resource.
 pub type Grants = &'static [(Resource, &'static [Action])];
@@ -197,6 +236,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Household, RCU),
             (Resource::Person, RU),
             (Resource::Document, RCU),
+            (Resource::Consent, RCU),
         ],
     ),
     (
@@ -207,6 +247,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Household, R),
             (Resource::Person, RU),
             (Resource::Document, R),
+            (Resource::Consent, RCU),
         ],
     ),
     (
@@ -217,6 +258,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Household, R),
             (Resource::Person, RU),
             (Resource::Document, RC),
+            (Resource::Consent, RCU),
         ],
     ),
     (
@@ -227,6 +269,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Household, R),
             (Resource::Person, RU),
             (Resource::Document, RC),
+            (Resource::Consent, RCU),
         ],
     ),
     (
@@ -237,6 +280,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Household, R),
             (Resource::Person, RU),
             (Resource::Document, RC),
+            (Resource::Consent, RCU),
         ],
     ),
     (
@@ -247,6 +291,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Household, R),
             (Resource::Person, R),
             (Resource::Document, RC),
+            (Resource::Consent, RCU),
         ],
     ),
     (
@@ -288,18 +333,25 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Person, RU),
             (Resource::Document, RCU),
             (Resource::User, R),
+            (Resource::Consent, R),
+            (Resource::SharingAgreement, R),
+            (Resource::DataSubjectRequest, R),
         ],
     ),
     (
         Role::DataProtectionFocalPoint,
         &[
             (Resource::Site, R),
-            (Resource::Person, R),
+            (Resource::Person, RXE),
             (Resource::Household, R),
             (Resource::Document, R),
             (Resource::Organisation, R),
             (Resource::User, R),
             (Resource::AuditLog, R),
+            (Resource::Consent, RU),
+            (Resource::SharingAgreement, RCU),
+            (Resource::DataSubjectRequest, RCU),
+            (Resource::LegalHold, RCU),
         ],
     ),
     (
@@ -308,6 +360,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Site, RCU),
             (Resource::Organisation, RCU),
             (Resource::User, RCU),
+            (Resource::SharingAgreement, R),
         ],
     ),
 ];
@@ -420,7 +473,7 @@ pub fn describe() -> String {
                 .collect();
             if !actions.is_empty() {
                 out.push_str(&format!(
-                    "  {:<14} {}\n",
+                    "  {:<22} {}\n",
                     resource.code(),
                     actions.join(", ")
                 ));
@@ -443,6 +496,51 @@ mod tests {
                 "{role} has no permissions"
             );
         }
+    }
+
+    #[test]
+    fn only_the_data_protection_focal_point_exports_erases_and_runs_agreements() {
+        for role in Role::ALL {
+            let dpfp = role == Role::DataProtectionFocalPoint;
+            assert_eq!(
+                allows(role, Action::Export, Resource::Person),
+                dpfp,
+                "{role}"
+            );
+            assert_eq!(
+                allows(role, Action::Erase, Resource::Person),
+                dpfp,
+                "{role}"
+            );
+            for resource in [
+                Resource::SharingAgreement,
+                Resource::DataSubjectRequest,
+                Resource::LegalHold,
+            ] {
+                for action in [Action::Create, Action::Update] {
+                    assert_eq!(allows(role, action, resource), dpfp, "{role} {resource:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn whoever_records_consent_can_see_the_person() {
+        for role in Role::ALL {
+            if allows(role, Action::Create, Resource::Consent) {
+                assert!(allows(role, Action::Read, Resource::Person), "{role}");
+            }
+        }
+        assert!(allows(
+            Role::RegistrationClerk,
+            Action::Create,
+            Resource::Consent
+        ));
+        assert!(allows(
+            Role::Supervisor,
+            Action::Read,
+            Resource::DataSubjectRequest
+        ));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::age::AgeBracket;
+use crate::data_protection::{self, DEFAULT_LEGAL_BASIS, LegalBasis, Purpose};
 use crate::error::{Problems, ValidationErrors};
 use crate::person::{PersonDetails, Sex};
 
@@ -191,6 +192,12 @@ pub struct HouseholdRegistration {
     /// Other members, registered as individuals (level 2).
     #[serde(default)]
     pub members: Vec<MemberDetails>,
+    /// Why the household's data may be held. When left out: `mandate`, the basis of
+    /// registration by an organisation with a protection or assistance mandate.
+    pub legal_basis: Option<LegalBasis>,
+    /// What the data are held for; each purpose has its retention period. When left out:
+    /// `[registration]`. An empty list is refused.
+    pub purposes: Option<Vec<Purpose>>,
 }
 
 fn default_kind() -> GroupKind {
@@ -236,6 +243,13 @@ impl HouseholdRegistration {
                 ),
             );
         }
+        let purposes = match data_protection::validated_purposes(self.purposes) {
+            Ok(purposes) => purposes,
+            Err(e) => {
+                p.add("purposes", e);
+                Vec::new()
+            }
+        };
         let level_one = members.is_empty();
         let breakdown = match (self.breakdown, &head) {
             (Some(b), _) => {
@@ -273,6 +287,8 @@ impl HouseholdRegistration {
             breakdown,
             head,
             members,
+            legal_basis: self.legal_basis.unwrap_or(DEFAULT_LEGAL_BASIS),
+            purposes,
         })
     }
 }
@@ -286,6 +302,9 @@ pub struct ValidHousehold {
     pub breakdown: Breakdown,
     pub head: PersonDetails,
     pub members: Vec<MemberDetails>,
+    pub legal_basis: LegalBasis,
+    /// At least one, sorted, without repeats.
+    pub purposes: Vec<Purpose>,
 }
 
 impl ValidHousehold {
@@ -311,7 +330,29 @@ mod tests {
             breakdown: Some(breakdown),
             head: PersonDetails::named("Hasina", Sex::F),
             members: Vec::new(),
+            legal_basis: None,
+            purposes: None,
         }
+    }
+
+    #[test]
+    fn basis_and_purposes_default_to_mandate_and_registration() {
+        let b = Breakdown {
+            f_18_59: 1,
+            ..Default::default()
+        };
+        let v = level_one(1, b).validated(TODAY).unwrap();
+        assert_eq!(v.legal_basis, LegalBasis::Mandate);
+        assert_eq!(v.purposes, [Purpose::Registration]);
+        let mut r = level_one(1, b);
+        r.legal_basis = Some(LegalBasis::VitalInterest);
+        r.purposes = Some(vec![Purpose::Assistance, Purpose::Registration]);
+        let v = r.validated(TODAY).unwrap();
+        assert_eq!(v.legal_basis, LegalBasis::VitalInterest);
+        assert_eq!(v.purposes, [Purpose::Registration, Purpose::Assistance]);
+        let mut r = level_one(1, b);
+        r.purposes = Some(Vec::new());
+        assert_eq!(r.validated(TODAY).unwrap_err().0[0].field, "purposes");
     }
 
     #[test]

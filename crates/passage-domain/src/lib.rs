@@ -27,6 +27,7 @@ pub mod age;
 pub mod arrival;
 pub mod codes;
 pub mod country_codes;
+pub mod data_protection;
 pub mod document;
 pub mod error;
 pub mod household;

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::arrival::ArrivalDetails;
+use crate::data_protection::ProcessingBasis;
 use crate::document::{DocumentDetails, MrzVerification};
 use crate::household::{Breakdown, GroupKind, Relationship};
 use crate::person::{PersonDetails, PersonStatus, RegistrationLevel};
@@ -64,6 +65,9 @@ pub struct Household {
     pub head_person_id: Uuid,
     /// Members registered as individuals, head first.
     pub members: Vec<MemberSummary>,
+    /// Legal basis and purposes of the registration.
+    #[serde(flatten)]
+    pub basis: ProcessingBasis,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -77,6 +81,13 @@ pub struct Person {
     pub registration_level: RegistrationLevel,
     pub status: PersonStatus,
     pub details: PersonDetails,
+    /// Legal basis and purposes of the registration, the household's.
+    #[serde(flatten)]
+    pub basis: ProcessingBasis,
+    /// When the record was anonymised (erasure or retention); names and contact are gone.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub anonymised_at: Option<OffsetDateTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -89,9 +89,41 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The pause before answering a failed login: grows with the failures, so guessing is slow.
-pub fn failure_pause(failures: i64) -> StdDuration {
-    StdDuration::from_millis(100 * u64::try_from(failures.clamp(1, 10)).unwrap_or(1))
+/// Failed logins per user name as typed, whether or not such a user exists, so that the
+/// pause after a failure says nothing about the account. Kept in memory: a restart or
+/// another server process starts counting again; the lock in the database does not.
+#[derive(Debug, Default)]
+pub struct Throttle {
+    failures: std::sync::Mutex<std::collections::HashMap<String, u32>>,
+}
+
+/// Names tracked at most; past that the counts start again (a flood of invented names
+/// must not exhaust memory).
+const THROTTLE_NAMES: usize = 100_000;
+
+impl Throttle {
+    /// Counts a failure for `name` and returns how long to pause before answering.
+    pub fn failed(&self, name: &str) -> StdDuration {
+        let mut failures = self
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if failures.len() >= THROTTLE_NAMES {
+            failures.clear();
+        }
+        let count = failures.entry(name.to_lowercase()).or_insert(0);
+        *count = count.saturating_add(1);
+        StdDuration::from_millis(100 * u64::from((*count).min(10)))
+    }
+
+    /// Forgets the failures of `name` after a successful login.
+    pub fn succeeded(&self, name: &str) {
+        let mut failures = self
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        failures.remove(&name.to_lowercase());
+    }
 }
 
 fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {

@@ -63,6 +63,8 @@ pub struct AppState {
     pub store: Store,
     pub clock: Clock,
     pub auth: auth::AuthConfig,
+    /// Failed logins per typed user name, for the pause after a failure.
+    pub throttle: Arc<auth::Throttle>,
 }
 
 /// Declares how callers authenticate: an API token, or the session cookie.
@@ -98,12 +100,16 @@ impl utoipa::Modify for Security {
         (name = "households", description = "Level-1 and level-2 registration"),
         (name = "persons", description = "Individuals"),
         (name = "documents", description = "Identity documents and MRZ verification"),
+        (name = "data protection", description = "Consent, sharing agreements, data-subject requests, erasure, legal holds"),
     )
 )]
 struct ApiDoc;
 
 fn api() -> OpenApiRouter<AppState> {
-    use api::{arrivals, documents, households, persons, session, sites, users};
+    use api::{
+        agreements, arrivals, consents, documents, households, persons, session, sites,
+        subject_rights, users,
+    };
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(session::login, session::current, session::logout))
         .routes(routes!(users::create_organisation, users::organisations))
@@ -126,6 +132,19 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(documents::read, documents::update))
         .routes(routes!(documents::list))
         .routes(routes!(documents::verify))
+        .routes(routes!(consents::create, consents::list))
+        .routes(routes!(consents::withdraw))
+        .routes(routes!(agreements::create, agreements::list))
+        .routes(routes!(agreements::end))
+        .routes(routes!(subject_rights::create, subject_rights::list))
+        .routes(routes!(subject_rights::close))
+        .routes(routes!(subject_rights::export))
+        .routes(routes!(subject_rights::erase))
+        .routes(routes!(
+            subject_rights::hold,
+            subject_rights::place_hold,
+            subject_rights::lift_hold
+        ))
 }
 
 /// The OpenAPI document of the API.

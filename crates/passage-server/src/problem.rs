@@ -41,6 +41,9 @@ pub enum ApiError {
     NotFound { what: String },
     #[error("{0}")]
     Conflict(String, i64),
+    /// The record's state forbids the request (a legal hold, a request already closed).
+    #[error("{0}")]
+    Refused(String),
     #[error("the request body is larger than the limit")]
     TooLarge,
     #[error("send the body as application/json")]
@@ -74,6 +77,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound { entity, id } => Self::not_found(format!("{entity} {id}")),
             StoreError::Conflict { current, .. } => Self::Conflict(e.to_string(), current),
             StoreError::Invalid(v) => Self::Invalid(v),
+            StoreError::Refused(m) => Self::Refused(m),
             StoreError::Database(_) | StoreError::Corrupt(_) | StoreError::Url(_) => {
                 tracing::error!(error = %e, "store failed");
                 Self::Unavailable
@@ -104,6 +108,11 @@ impl IntoResponse for ApiError {
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             Self::NotFound { .. } => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             Self::Conflict(..) => (StatusCode::CONFLICT, "conflict", "Version conflict"),
+            Self::Refused(_) => (
+                StatusCode::CONFLICT,
+                "refused",
+                "Refused in the record's current state",
+            ),
             Self::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too-large",

@@ -580,6 +580,27 @@ fn decode(row: &AnyRow) -> Result<(i64, AuditEntry), StoreError> {
     ))
 }
 
+/// Every audit entry about any of the records `ids`, oldest first, on the caller's
+/// connection; for the report of everything held about one person.
+pub(crate) async fn of_records(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> Result<Vec<AuditEntry>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = Builder::new(&format!("SELECT {COLUMNS} FROM audit WHERE entity_id IN ("));
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            b.raw(", ");
+        }
+        b.push("?", Arg::Text(id.clone()));
+    }
+    b.raw(") ORDER BY seq");
+    let rows = b.query().fetch_all(conn).await?;
+    rows.iter().map(|r| decode(r).map(|(_, e)| e)).collect()
+}
+
 impl Store {
     /// Appends entries to the audit log through the group-commit writer; for reads that
     /// must be logged. Returns once the entries are committed.

@@ -23,9 +23,10 @@ pub struct DocumentFilter {
     pub number: Option<String>,
 }
 
-const COLUMNS: &str = "id, person_id, details, verification, version, created_at, updated_at";
+pub(crate) const COLUMNS: &str =
+    "id, person_id, details, verification, version, created_at, updated_at";
 
-fn decode(row: &AnyRow) -> Result<Document, StoreError> {
+pub(crate) fn decode(row: &AnyRow) -> Result<Document, StoreError> {
     Ok(Document {
         meta: meta(row)?,
         person_id: sql::uuid(&sql::text(row, "person_id")?)?,

@@ -18,6 +18,9 @@ pub enum StoreError {
         given: i64,
         current: i64,
     },
+    /// The record's state forbids the change (a legal hold, a request already closed).
+    #[error("{0}")]
+    Refused(String),
     /// The input refers to something that does not exist or breaks a uniqueness rule.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),

@@ -20,6 +20,53 @@ pub struct Entry {
     pub detail: serde_json::Value,
 }
 
+/// One event of a record's history as read back.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct Event {
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: OffsetDateTime,
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+}
+
+/// The history of the records `ids`, in order, on the caller's connection.
+pub(crate) async fn of_records(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> Result<Vec<Event>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = Builder::new(
+        "SELECT entity, entity_id, action, version, at, detail FROM history WHERE entity_id IN (",
+    );
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            b.raw(", ");
+        }
+        b.push("?", Arg::Text(id.clone()));
+    }
+    b.raw(") ORDER BY seq");
+    let rows = b.query().fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Event {
+                entity: crate::sql::text(r, "entity")?,
+                entity_id: crate::sql::text(r, "entity_id")?,
+                action: crate::sql::text(r, "action")?,
+                version: crate::sql::int(r, "version")?,
+                at: crate::sql::parse_ts(&crate::sql::text(r, "at")?)?,
+                detail: crate::sql::json(r, "detail")?,
+            })
+        })
+        .collect()
+}
+
 /// Appends one event to a record's history, in the caller's transaction.
 pub async fn record(
     conn: &mut AnyConnection,

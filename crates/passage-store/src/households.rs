@@ -2,6 +2,7 @@
 
 // SQL built at run time is assembled from constant text only; values are always bound.
 use passage_domain::access::{Action, Principal, Resource};
+use passage_domain::data_protection::ProcessingBasis;
 use passage_domain::error::ValidationErrors;
 use passage_domain::household::{
     Breakdown, GroupKind, MemberDetails, Relationship, ValidHousehold,
@@ -32,7 +33,7 @@ pub struct HouseholdFilter {
 }
 
 const COLUMNS: &str = "id, registration_number, arrival_id, site_id, kind, size, breakdown, registration_level, \
-     head_person_id, version, created_at, updated_at";
+     head_person_id, version, created_at, updated_at, legal_basis, purposes, basis_recorded_by, basis_recorded_at";
 
 fn decode_row(row: &AnyRow) -> Result<Household, StoreError> {
     let number = sql::text(row, "registration_number")?;
@@ -56,6 +57,7 @@ fn decode_row(row: &AnyRow) -> Result<Household, StoreError> {
             .ok_or_else(|| StoreError::Corrupt(format!("registration level {level}")))?,
         head_person_id: sql::uuid(&sql::text(row, "head_person_id")?)?,
         members: Vec::new(),
+        basis: persons::decode_basis(row)?,
     })
 }
 
@@ -91,7 +93,10 @@ async fn members_of(c: &mut AnyConnection, id: Uuid) -> Result<Vec<Person>, Stor
     rows.iter().map(persons::decode).collect()
 }
 
-async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<Option<Household>, StoreError> {
+pub(crate) async fn fetch(
+    c: &mut AnyConnection,
+    id: Uuid,
+) -> Result<Option<Household>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM households WHERE id = $1");
     let Some(row) = sqlx::query(AssertSqlSafe(sql))
         .bind(id.to_string())
@@ -160,6 +165,8 @@ fn new_person(
             PersonStatus::Provisional
         },
         details,
+        basis: household.basis.clone(),
+        anonymised_at: None,
     }
 }
 
@@ -171,8 +178,8 @@ async fn insert_household(
 ) -> Result<history::Entry, StoreError> {
     sqlx::query(
         "INSERT INTO households (id, registration_number, arrival_id, site_id, kind, size, breakdown, registration_level, \
-         head_person_id, version, created_at, updated_at, organisation_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10, $11)",
+         head_person_id, version, created_at, updated_at, organisation_id, legal_basis, purposes, basis_recorded_by, \
+         basis_recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10, $11, $12, $13, $14, $15)",
     )
     .bind(h.meta.id.to_string())
     .bind(h.registration_number.to_string())
@@ -185,6 +192,10 @@ async fn insert_household(
     .bind(h.head_person_id.to_string())
     .bind(sql::ts(h.meta.created_at))
     .bind(organisation.map(str::to_owned))
+    .bind(h.basis.legal_basis.code().to_owned())
+    .bind(serde_json::to_string(&h.basis.purposes)?)
+    .bind(h.basis.basis_recorded_by.clone())
+    .bind(sql::ts(h.basis.basis_recorded_at))
     .execute(&mut *c)
     .await?;
     Ok(history::Entry {
@@ -193,7 +204,10 @@ async fn insert_household(
         action: "registered",
         version: 1,
         at: h.meta.created_at,
-        detail: serde_json::json!({ "size": h.size, "breakdown": h.breakdown, "level": h.registration_level }),
+        detail: serde_json::json!({
+            "size": h.size, "breakdown": h.breakdown, "level": h.registration_level,
+            "legal_basis": h.basis.legal_basis, "purposes": h.basis.purposes,
+        }),
     })
 }
 
@@ -214,10 +228,12 @@ impl Store {
             Action::Create,
             Resource::Household,
             Some(household_id.to_string()),
-            serde_json::json!({"arrival_id": valid.arrival_id, "size": valid.size, "members": valid.members.len() + 1}),
+            serde_json::json!({"arrival_id": valid.arrival_id, "size": valid.size, "members": valid.members.len() + 1,
+                               "legal_basis": valid.legal_basis, "purposes": valid.purposes}),
         )];
+        let recorder = p.name.clone();
         self.writer
-            .write_audited((valid, p.at, organisation, household_id), audit, |c, (valid, now, organisation, household_id)| {
+            .write_audited((valid, p.at, organisation, household_id, recorder), audit, |c, (valid, now, organisation, household_id, recorder)| {
                 Box::pin(async move {
                     let now = *now;
                     let count = i64::try_from(2 + valid.members.len()).unwrap_or(i64::MAX);
@@ -244,6 +260,12 @@ impl Store {
                         registration_level: if valid.is_level_one() { RegistrationLevel::Emergency } else { RegistrationLevel::Individual },
                         head_person_id: Uuid::nil(),
                         members: Vec::new(),
+                        basis: ProcessingBasis {
+                            legal_basis: valid.legal_basis,
+                            purposes: valid.purposes.clone(),
+                            basis_recorded_by: Some(recorder.clone()),
+                            basis_recorded_at: now,
+                        },
                     };
                     let mut people = vec![new_person(&code, first + 1, &household, Relationship::Head, valid.head.clone(), now)];
                     for (i, m) in valid.members.iter().enumerate() {

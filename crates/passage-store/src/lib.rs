@@ -5,16 +5,21 @@
 //! step. Every write goes through the group-commit [`writer`]; reads use a pool.
 //! Every mutable record carries a version, and an update names the version it read.
 
+mod agreements;
 mod arrivals;
 mod audit;
+mod consents;
 mod documents;
+mod erasure;
 pub mod error;
+mod export;
 mod history;
 mod households;
 mod persons;
 mod scope;
 mod sites;
 pub mod sql;
+mod subject_rights;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod users;
@@ -27,7 +32,10 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
 
 pub use audit::{AuditEntry, AuditReport, Tamper};
+pub use erasure::{RetentionItem, RetentionReport};
 pub use error::StoreError;
+pub use export::{HouseholdSummary, PersonExport};
+pub use history::Event;
 pub use persons::{PersonChange, PersonFilter};
 pub use sql::Page;
 pub use users::{Credentials, NewUser};
@@ -36,6 +44,7 @@ pub use arrivals::ArrivalFilter;
 pub use documents::DocumentFilter;
 pub use households::HouseholdFilter;
 pub use sites::SiteFilter;
+pub use subject_rights::RequestFilter;
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

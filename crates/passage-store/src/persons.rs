@@ -2,14 +2,14 @@
 
 use passage_domain::access::{Action, Principal, Resource};
 use passage_domain::codes::Nationality;
+use passage_domain::data_protection::{LegalBasis, ProcessingBasis};
 use passage_domain::household::Relationship;
 use passage_domain::person::{PersonDetails, PersonStatus, RegistrationLevel, Sex};
 use passage_domain::record::Person;
 use passage_domain::regno::RegistrationNumber;
 use passage_domain::text;
-use sqlx::AnyConnection;
-use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use uuid::Uuid;
 
 use crate::Store;
@@ -32,8 +32,14 @@ pub struct PersonFilter {
     pub name: Option<String>,
 }
 
+/// The person's columns, and their household's legal basis and purposes, for a query
+/// `FROM persons`.
 pub(crate) const COLUMNS: &str = "id, registration_number, household_id, site_id, relationship, registration_level, \
-     status, details, version, created_at, updated_at";
+     status, details, version, created_at, updated_at, anonymised_at, \
+     (SELECT h.legal_basis FROM households h WHERE h.id = persons.household_id) AS legal_basis, \
+     (SELECT h.purposes FROM households h WHERE h.id = persons.household_id) AS purposes, \
+     (SELECT h.basis_recorded_by FROM households h WHERE h.id = persons.household_id) AS basis_recorded_by, \
+     (SELECT h.basis_recorded_at FROM households h WHERE h.id = persons.household_id) AS basis_recorded_at";
 
 /// Nationalities stored as ` MMR BGD ` so that one can be found with LIKE.
 fn nationality_key(d: &PersonDetails) -> String {
@@ -45,11 +51,31 @@ fn nationality_key(d: &PersonDetails) -> String {
     s
 }
 
+/// Reads the legal basis and purposes of a registration from a row that has the columns
+/// `legal_basis`, `purposes`, `basis_recorded_by`, `basis_recorded_at` and `created_at`.
+pub(crate) fn decode_basis(row: &AnyRow) -> Result<ProcessingBasis, StoreError> {
+    let basis = sql::text(row, "legal_basis")?;
+    let by: Option<String> = row.try_get("basis_recorded_by")?;
+    let at: Option<String> = row.try_get("basis_recorded_at")?;
+    let at = match at {
+        Some(at) => sql::parse_ts(&at)?,
+        None => sql::parse_ts(&sql::text(row, "created_at")?)?,
+    };
+    Ok(ProcessingBasis {
+        legal_basis: LegalBasis::from_code(&basis)
+            .ok_or_else(|| StoreError::Corrupt(format!("legal basis {basis}")))?,
+        purposes: sql::json(row, "purposes")?,
+        basis_recorded_by: by,
+        basis_recorded_at: at,
+    })
+}
+
 pub(crate) fn decode(row: &AnyRow) -> Result<Person, StoreError> {
     let number = sql::text(row, "registration_number")?;
     let relationship = sql::text(row, "relationship")?;
     let status = sql::text(row, "status")?;
     let level = sql::int(row, "registration_level")?;
+    let anonymised: Option<String> = row.try_get("anonymised_at")?;
     Ok(Person {
         meta: meta(row)?,
         registration_number: RegistrationNumber::parse(&number)
@@ -65,6 +91,8 @@ pub(crate) fn decode(row: &AnyRow) -> Result<Person, StoreError> {
         status: PersonStatus::from_code(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
         details: sql::json(row, "details")?,
+        basis: decode_basis(row)?,
+        anonymised_at: anonymised.as_deref().map(sql::parse_ts).transpose()?,
     })
 }
 
@@ -119,7 +147,7 @@ pub(crate) async fn insert_all(
     Ok(entries)
 }
 
-async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<Person, StoreError> {
+pub(crate) async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<Person, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM persons WHERE id = $1");
     let row = sqlx::query(AssertSqlSafe(sql))
         .bind(id.to_string())
@@ -188,6 +216,13 @@ impl Store {
                 Box::pin(async move {
                     let (id, version, now) = (*id, *version, p.at);
                     ensure_visible(c, "persons", "person", id, *scope, p).await?;
+                    let anonymised: Option<Option<String>> = sqlx::query_scalar("SELECT anonymised_at FROM persons WHERE id = $1")
+                        .bind(id.to_string())
+                        .fetch_optional(&mut *c)
+                        .await?;
+                    if anonymised.flatten().is_some() {
+                        return Err(StoreError::Refused(format!("person {id} was anonymised: the record can no longer be changed")));
+                    }
                     let d = &change.details;
                     let json = serde_json::to_value(d)?;
                     let done = sqlx::query(

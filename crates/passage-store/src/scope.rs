@@ -1,5 +1,6 @@
 //! Which personal records a principal may see: those their organisation registered, and
-//! those of organisations that share with it under a data-sharing agreement in force.
+//! those of organisations that share with it under a data-sharing agreement in force
+//! (never with an organisation flagged as an authority of a country of origin).
 //! A record outside the scope is treated exactly as a missing one.
 
 use passage_domain::access::{Action, Principal, Resource, Scope};
@@ -27,7 +28,11 @@ pub fn visible(b: &mut Builder, scope: Scope, column: &str, p: &Principal) {
             Arg::Text(org),
         );
         b.push(" AND valid_from <= ?", Arg::Text(at.clone()));
-        b.push(" AND expires_at > ?))", Arg::Text(at));
+        b.push(" AND expires_at > ?", Arg::Text(at));
+        // Never to an authority of a country people fled, even if flagged after signing.
+        b.raw(
+            " AND recipient_id NOT IN (SELECT id FROM organisations WHERE country_of_origin_authority <> 0)))",
+        );
     }
 }
 
@@ -36,6 +41,10 @@ pub fn visible(b: &mut Builder, scope: Scope, column: &str, p: &Principal) {
 pub fn registering_organisation(p: &Principal) -> Option<String> {
     p.organisation_id.map(|o| o.to_string())
 }
+
+/// Tables whose rows belong to a person through a `person_id` column: visible when the
+/// person is.
+const BY_PERSON: &[&str] = &["documents", "consents", "data_subject_requests"];
 
 /// Fails with NotFound unless the record `id` of `table` exists within `scope`, so that a
 /// record the principal may not see answers exactly as a missing one.
@@ -49,23 +58,41 @@ pub async fn ensure_visible(
 ) -> Result<(), StoreError> {
     let mut b = Builder::new(&format!("SELECT id FROM {table} WHERE id = "));
     b.push("?", Arg::Text(id.to_string()));
-    let column = if table == "documents" {
-        "person_id"
-    } else {
-        "organisation_id"
-    };
-    if table == "documents" {
+    if BY_PERSON.contains(&table) {
         if let Scope::Organisation(_) = scope {
             b.raw(" AND person_id IN (SELECT id FROM persons WHERE 1 = 1");
             visible(&mut b, scope, "organisation_id", p);
             b.raw(")");
         }
     } else {
-        visible(&mut b, scope, column, p);
+        visible(&mut b, scope, "organisation_id", p);
     }
     match b.query().fetch_optional(c).await? {
         Some(_) => Ok(()),
         None => Err(StoreError::NotFound { entity, id }),
+    }
+}
+
+/// Fails with NotFound unless the person `id` exists and was registered by the principal's
+/// own organisation (the controller of the record). Irreversible or protective decisions,
+/// erasure and legal holds, are the controller's alone: to an organisation that sees the
+/// person through a sharing agreement the record is as missing for them.
+pub async fn ensure_own_person(
+    c: &mut sqlx::AnyConnection,
+    id: uuid::Uuid,
+    scope: Scope,
+) -> Result<(), StoreError> {
+    let mut b = Builder::new("SELECT id FROM persons WHERE id = ");
+    b.push("?", Arg::Text(id.to_string()));
+    if let Scope::Organisation(org) = scope {
+        b.push(" AND organisation_id = ?", Arg::Text(org.to_string()));
+    }
+    match b.query().fetch_optional(c).await? {
+        Some(_) => Ok(()),
+        None => Err(StoreError::NotFound {
+            entity: "person",
+            id,
+        }),
     }
 }
 

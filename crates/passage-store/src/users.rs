@@ -2,7 +2,7 @@
 //! argon2id for passwords (hashed by the caller), SHA-256 for session and API tokens.
 
 use passage_domain::access::{
-    self, Action, Organisation, OrganisationDetails, Principal, Resource, Role, User,
+    self, Action, Organisation, OrganisationDetails, Principal, Resource, Role, Scope, User,
 };
 use passage_domain::error::ValidationErrors;
 use passage_domain::record::Meta;
@@ -162,7 +162,16 @@ impl Store {
     }
 
     pub async fn create_user(&self, p: &Principal, new: NewUser) -> Result<User, StoreError> {
-        require(p, Action::Create, Resource::User)?;
+        // An administrator manages the users of their own organisation only; the operator any.
+        if let Scope::Organisation(own) = require(p, Action::Create, Resource::User)?
+            && own != new.organisation_id
+        {
+            return Err(ValidationErrors::one(
+                "organisation_id",
+                "you may create users in your own organisation only",
+            )
+            .into());
+        }
         let id = Uuid::now_v7();
         let at = p.at;
         let audit = vec![AuditEntry::by(
@@ -219,13 +228,18 @@ impl Store {
     }
 
     pub async fn users(&self, p: &Principal) -> Result<Vec<User>, StoreError> {
-        require(p, Action::Read, Resource::User)?;
+        let scope = require(p, Action::Read, Resource::User)?;
         let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
         let rows = sqlx::query(AssertSqlSafe(sql))
             .fetch_all(&self.read)
             .await?;
-        rows.iter()
-            .map(|r| decode_user(r).map(|c| c.user))
+        let users = rows.iter().map(|r| decode_user(r).map(|c| c.user));
+        // Users of other organisations are not listed: their names and roles are theirs.
+        users
+            .filter(|u| match (scope, u) {
+                (Scope::Organisation(own), Ok(u)) => u.organisation_id == own,
+                _ => true,
+            })
             .collect()
     }
 
@@ -483,8 +497,8 @@ impl Store {
         username: &str,
         disabled: bool,
     ) -> Result<(), StoreError> {
-        require(p, Action::Update, Resource::User)?;
-        self.update_user(username, p.at, UserChange::Disabled(disabled))
+        let scope = require(p, Action::Update, Resource::User)?;
+        self.update_user(username, p.at, scope, UserChange::Disabled(disabled))
             .await
     }
 
@@ -495,8 +509,8 @@ impl Store {
         username: &str,
         password_hash: String,
     ) -> Result<(), StoreError> {
-        require(p, Action::Update, Resource::User)?;
-        self.update_user(username, p.at, UserChange::Password(password_hash))
+        let scope = require(p, Action::Update, Resource::User)?;
+        self.update_user(username, p.at, scope, UserChange::Password(password_hash))
             .await
     }
 
@@ -504,16 +518,25 @@ impl Store {
         &self,
         username: &str,
         at: OffsetDateTime,
+        scope: Scope,
         change: UserChange,
     ) -> Result<(), StoreError> {
         self.writer
-            .write((username.to_owned(), at, change), |c, (username, at, change)| {
+            .write((username.to_owned(), at, scope, change), |c, (username, at, scope, change)| {
                 Box::pin(async move {
-                    let id: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+                    let row = sqlx::query("SELECT id, organisation_id FROM users WHERE username = $1")
                         .bind(username.clone())
                         .fetch_optional(&mut *c)
                         .await?;
-                    let id = id.ok_or_else(|| ValidationErrors::one("username", format!("no user {username}")))?;
+                    let no_user = || ValidationErrors::one("username", format!("no user {username}"));
+                    let row = row.ok_or_else(no_user)?;
+                    let id = sql::text(&row, "id")?;
+                    // Users of another organisation answer as unknown ones.
+                    if let Scope::Organisation(own) = scope
+                        && sql::text(&row, "organisation_id")? != own.to_string()
+                    {
+                        return Err(no_user().into());
+                    }
                     let action = match change {
                         UserChange::Disabled(d) => {
                             sqlx::query("UPDATE users SET disabled = $1, version = version + 1, updated_at = $2 WHERE id = $3")

@@ -92,9 +92,14 @@ async fn world(store: &Store) -> (Vec<Uuid>, Vec<(Uuid, usize)>) {
                 arrival_id: arrival.meta.id,
                 kind: GroupKind::Family,
                 size: Some(1),
-                breakdown: Some(Breakdown { f_18_59: 1, ..Default::default() }),
+                breakdown: Some(Breakdown {
+                    f_18_59: 1,
+                    ..Default::default()
+                }),
                 head: PersonDetails::named(&format!("Person {i}{j}"), Sex::F),
                 members: Vec::new(),
+                legal_basis: None,
+                purposes: None,
             };
             let valid = registration.validated(NOW.date()).unwrap();
             let h = store
@@ -118,7 +123,12 @@ struct Agreement {
 
 fn agreement() -> impl Strategy<Value = Agreement> {
     (0..ORGS, 0..ORGS, -30i64..10, -10i64..30).prop_map(|(provider, recipient, from, length)| {
-        Agreement { provider, recipient, from, to: from + length.abs() + 1 }
+        Agreement {
+            provider,
+            recipient,
+            from,
+            to: from + length.abs() + 1,
+        }
     })
 }
 
@@ -139,13 +149,19 @@ async fn reads_follow_the_permission_table_and_the_sharing_rules() {
             (0..Role::ALL.len()).prop_map(|i| Role::ALL[i]),
             -5i64..5,
         );
-        let mut runner = TestRunner::new(Config { cases: 40, ..Config::default() });
+        let mut runner = TestRunner::new(Config {
+            cases: 40,
+            ..Config::default()
+        });
         let mut cases = Vec::new();
         for _ in 0..40 {
             cases.push(strategy.new_tree(&mut runner).unwrap().current());
         }
         for (agreements, caller_org, role, at_day) in cases {
-            sqlx::query("DELETE FROM sharing_agreements").execute(&mut raw).await.unwrap();
+            sqlx::query("DELETE FROM sharing_agreements")
+                .execute(&mut raw)
+                .await
+                .unwrap();
             for a in &agreements {
                 sqlx::query(
                     "INSERT INTO sharing_agreements (id, provider_id, recipient_id, purpose, details, valid_from, expires_at, \
@@ -166,9 +182,9 @@ async fn reads_follow_the_permission_table_and_the_sharing_rules() {
             let may_read = allows(role, Action::Read, Resource::Person);
             let mut expected_list = 0;
             for (person, owner) in &persons {
-                let shared = agreements
-                    .iter()
-                    .any(|a| a.provider == *owner && a.recipient == caller_org && in_force(a, at_day));
+                let shared = agreements.iter().any(|a| {
+                    a.provider == *owner && a.recipient == caller_org && in_force(a, at_day)
+                });
                 let expected = may_read && (*owner == caller_org || shared);
                 expected_list += usize::from(expected);
                 match store.person(&p, *person).await {
@@ -182,8 +198,16 @@ async fn reads_follow_the_permission_table_and_the_sharing_rules() {
                 }
             }
             if may_read {
-                let page = store.persons(&p, &PersonFilter::default(), None, 100).await.unwrap();
-                assert_eq!(page.items.len(), expected_list, "{}: list under {agreements:?}", db.backend);
+                let page = store
+                    .persons(&p, &PersonFilter::default(), None, 100)
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    page.items.len(),
+                    expected_list,
+                    "{}: list under {agreements:?}",
+                    db.backend
+                );
             }
         }
         let _ = raw.close().await;

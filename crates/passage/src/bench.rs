@@ -162,6 +162,7 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
         store: store.clone(),
         clock,
         auth: auth::AuthConfig::default(),
+        throttle: Default::default(),
     };
     let server = tokio::spawn(passage_server::serve(listener, state, async {
         let _ = stopped.await;

@@ -3,6 +3,7 @@
 
 mod bench;
 mod demo;
+mod retention;
 mod users;
 
 use std::net::SocketAddr;
@@ -78,6 +79,14 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Anonymise registrations kept longer than their purposes allow (see `retention run
+    /// --help` for the periods).
+    Retention {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(subcommand)]
+        command: retention::RetentionCommand,
+    },
     /// Measure Passage; prints figures.
     Bench {
         #[command(subcommand)]
@@ -125,7 +134,10 @@ struct ServeArgs {
 
 impl ServeArgs {
     fn auth(&self) -> passage_server::auth::AuthConfig {
-        passage_server::auth::AuthConfig { secure_cookies: self.secure_cookies, ..Default::default() }
+        passage_server::auth::AuthConfig {
+            secure_cookies: self.secure_cookies,
+            ..Default::default()
+        }
     }
 }
 
@@ -196,6 +208,9 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Audit { db, command } => audit(&open(&db.database).await?, command).await,
+        Command::Retention { db, command } => {
+            retention::run(&open(&db.database).await?, command).await
+        }
         Command::Bench { what } => bench::run(what).await,
     }
 }
@@ -263,6 +278,7 @@ async fn serve(
         store: store.clone(),
         clock: Clock::system(),
         auth,
+        throttle: Default::default(),
     };
     passage_server::serve(listener, state, shutdown()).await?;
     store.close().await;

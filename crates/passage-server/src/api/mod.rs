@@ -1,12 +1,15 @@
 //! The JSON API under `/api/v1`. Handlers parse, call the domain and the store, and answer;
 //! the rules live below them.
 
+pub mod agreements;
 pub mod arrivals;
+pub mod consents;
 pub mod documents;
 pub mod households;
 pub mod persons;
 pub mod session;
 pub mod sites;
+pub mod subject_rights;
 pub mod users;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

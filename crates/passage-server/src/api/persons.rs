@@ -78,6 +78,11 @@ pub async fn update(
         .person(&p, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("person {id}")))?;
+    if current.anonymised_at.is_some() {
+        return Err(ApiError::Refused(format!(
+            "person {id} was anonymised: the record can no longer be changed"
+        )));
+    }
     let details: PersonDetails = patched(&current.details, patch.details.as_ref())?;
     let details = details
         .validated(app.clock.today())
@@ -186,11 +191,12 @@ pub async fn audit(
     Caller(p): Caller,
     Id(id): Id,
 ) -> Result<Json<Vec<passage_store::AuditEntry>>, ApiError> {
-    // Only for a person the caller may see: the log itself names who worked on whom.
+    // The permission to read the log first (so a refused call reads nothing), then only
+    // for a person the caller may see: the log itself names who worked on whom.
+    let entries = app.store.audit_of(&p, &id.to_string(), 1000).await?;
     app.store
         .person(&p, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("person {id}")))?;
-    let entries = app.store.audit_of(&p, &id.to_string(), 1000).await?;
     Ok(Json(entries.into_iter().map(|(_, e)| e).collect()))
 }

@@ -42,7 +42,7 @@ pub async fn login(
     let creds = app.store.credentials(login.username.trim()).await?;
     let Some(creds) = creds else {
         auth::verify_password(&login.password, auth::decoy_hash());
-        tokio::time::sleep(auth::failure_pause(1)).await;
+        tokio::time::sleep(app.throttle.failed(login.username.trim())).await;
         return Err(ApiError::Unauthorized);
     };
     let locked = creds.user.locked_until.is_some_and(|until| until > now);
@@ -51,9 +51,10 @@ pub async fn login(
         if !matches {
             app.store.login_failed(creds.user.meta.id, now).await?;
         }
-        tokio::time::sleep(auth::failure_pause(creds.failed_logins + 1)).await;
+        tokio::time::sleep(app.throttle.failed(login.username.trim())).await;
         return Err(ApiError::Unauthorized);
     }
+    app.throttle.succeeded(login.username.trim());
     let token = auth::new_secret("").map_err(|_| ApiError::Unavailable)?;
     let csrf = auth::new_secret("").map_err(|_| ApiError::Unavailable)?;
     app.store

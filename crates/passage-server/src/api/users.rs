@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use passage_domain::access::{Organisation, OrganisationDetails, Role, User};
+use passage_domain::access::{Action, Organisation, OrganisationDetails, Resource, Role, User};
 use passage_store::NewUser;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -64,6 +64,9 @@ pub async fn create_user(
     Caller(p): Caller,
     Body(req): Body<NewUserRequest>,
 ) -> Result<(StatusCode, HeaderMap, Json<User>), ApiError> {
+    // Refuse before the costly password hash, so that no caller can make the server hash.
+    p.require(Action::Create, Resource::User)
+        .map_err(|f| ApiError::Forbidden(f.to_string()))?;
     if req.password.chars().count() < MIN_PASSWORD {
         return Err(ApiError::invalid(
             "password",

@@ -82,6 +82,7 @@ impl App {
             store: store.clone(),
             clock,
             auth: AuthConfig::default(),
+            throttle: Default::default(),
         };
         let token = tokens[&("a", Role::Supervisor)].clone();
         Self {

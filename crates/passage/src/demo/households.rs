@@ -185,6 +185,8 @@ impl Scenario<'_> {
             breakdown,
             head,
             members,
+            legal_basis: None,
+            purposes: None,
         };
         registration
             .validated(self.today)

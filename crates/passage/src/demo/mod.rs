@@ -94,7 +94,9 @@ pub fn print_tour(url: &str) {
     println!("  curl -s -H \"Authorization: Bearer $TOKEN\" {url}/api/v1/sites");
     println!("  curl -s -H \"Authorization: Bearer $TOKEN\" '{url}/api/v1/persons?name=mohammed'");
     if let Some(number) = first_head_number() {
-        println!("  curl -s -H \"Authorization: Bearer $TOKEN\" {url}/api/v1/persons/by-number/{number}");
+        println!(
+            "  curl -s -H \"Authorization: Bearer $TOKEN\" {url}/api/v1/persons/by-number/{number}"
+        );
     }
     println!("  curl -s {url}/api/v1/openapi.json");
     println!("\n(`passage` is `cargo run --release -q --` from a clone.)\n");

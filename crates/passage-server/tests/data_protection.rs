@@ -1,0 +1,1066 @@
+//! Data protection through the real router on a real database: legal basis and purposes,
+//! consent per recipient, sharing agreements, access reports, erasure, legal holds,
+//! data-subject requests and retention. SQLite always, PostgreSQL when
+//! `PASSAGE_TEST_PG_URL` is set (always under CI).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use axum::http::{Method, StatusCode};
+use passage_domain::access::{OrganisationDetails, OrganisationKind, Principal, Role};
+use passage_domain::data_protection::Purpose;
+use passage_domain::data_protection::retention::RetentionPolicy;
+use passage_domain::household::{Breakdown, HouseholdRegistration};
+use passage_domain::person::{PersonDetails, Sex};
+use passage_store::testing;
+use serde_json::{Value, json};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+mod support;
+
+use support::{App, NOW};
+
+const SPECIMEN_TD3: &str =
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+
+fn level_one(arrival_id: &str) -> Value {
+    json!({
+        "arrival_id": arrival_id,
+        "size": 5,
+        "breakdown": {"f_18_59": 1, "m_18_59": 1, "f_5_11": 1, "m_0_4": 2},
+        "head": {"given_name": "Mohammed", "family_name": "Ayub", "sex": "M",
+                 "original_name": {"text": "محمد ایوب", "script": "Arab"},
+                 "aliases": ["Abu Nur"], "place_of_origin": "Maungdaw",
+                 "contact": {"phone": "+62 811 0000 0000"},
+                 "date_of_birth": {"date": "1988-06-14", "precision": "exact"},
+                 "nationalities": ["stateless"], "languages": ["rhg"]}
+    })
+}
+
+/// Runs `test` on every database.
+macro_rules! on_every_backend {
+    ($name:ident, $body:expr) => {
+        #[tokio::test]
+        async fn $name() {
+            for db in testing::all().await {
+                let backend = db.backend;
+                eprintln!("{}: {backend}", stringify!($name));
+                let app = App::start(db).await;
+                let run: fn(
+                    App,
+                )
+                    -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> =
+                    |app| Box::pin($body(app));
+                run(app).await;
+            }
+        }
+    };
+}
+
+fn dpfp(app: &App, org: &'static str) -> String {
+    app.token_of(org, Role::DataProtectionFocalPoint)
+}
+
+async fn delete_as(app: &App, token: &str, path: &str) -> (StatusCode, Value) {
+    let (s, _, v) = app
+        .send_as(Some(token), Method::DELETE, path, None, "")
+        .await;
+    (s, v)
+}
+
+/// A household of organisation a registered by its clerk; returns the household.
+async fn household(app: &App, arrival: &str) -> Value {
+    let clerk = app.token_of("a", Role::RegistrationClerk);
+    let (s, h) = app
+        .post_as(&clerk, "/api/v1/households", level_one(arrival))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{h}");
+    h
+}
+
+fn head(h: &Value) -> String {
+    h["head_person_id"].as_str().unwrap().to_owned()
+}
+
+fn agreement(app: &App, from: OffsetDateTime, to: OffsetDateTime) -> Value {
+    json!({
+        "provider_id": app.organisations["a"], "recipient_id": app.organisations["b"],
+        "purpose": "assistance", "data_categories": ["identity", "household"],
+        "fields": ["given_name", "family_name", "sex", "household.size"],
+        "valid_from": from.format(&time::format_description::well_known::Rfc3339).unwrap(),
+        "expires_at": to.format(&time::format_description::well_known::Rfc3339).unwrap(),
+        "reference": "DSA-2026-07"
+    })
+}
+
+fn field(problem: &Value) -> &str {
+    problem["errors"][0]["field"].as_str().unwrap_or_default()
+}
+
+on_every_backend!(
+    a_registration_records_its_legal_basis_and_purposes,
+    |app: App| async move {
+        let arrival = app.arrival().await;
+        let h = household(&app, &arrival).await;
+        assert_eq!(h["legal_basis"], "mandate");
+        assert_eq!(h["purposes"], json!(["registration"]));
+        assert_eq!(h["basis_recorded_by"], "registration_clerk.a");
+        assert_eq!(h["basis_recorded_at"], "2026-11-27T10:00:00Z");
+        let mut body = level_one(&arrival);
+        body["legal_basis"] = json!("vital_interest");
+        body["purposes"] = json!(["assistance", "registration", "assistance"]);
+        let (s, h) = app.post("/api/v1/households", body).await;
+        assert_eq!(s, StatusCode::CREATED, "{h}");
+        assert_eq!(h["legal_basis"], "vital_interest");
+        assert_eq!(h["purposes"], json!(["registration", "assistance"]));
+        let (s, person) = app.get(&format!("/api/v1/persons/{}", head(&h))).await;
+        assert_eq!(s, StatusCode::OK, "{person}");
+        assert_eq!(person["legal_basis"], "vital_interest");
+        assert_eq!(person["purposes"], json!(["registration", "assistance"]));
+        assert_eq!(person["basis_recorded_by"], "supervisor.a");
+        let mut empty = level_one(&arrival);
+        empty["purposes"] = json!([]);
+        let (s, p) = app.post("/api/v1/households", empty).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+        assert_eq!(field(&p), "purposes");
+        let mut unknown = level_one(&arrival);
+        unknown["legal_basis"] = json!("because");
+        let (s, p) = app.post("/api/v1/households", unknown).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+        assert_eq!(field(&p), "legal_basis");
+    }
+);
+
+on_every_backend!(consent_is_given_then_withdrawn, |app: App| async move {
+    let arrival = app.arrival().await;
+    let person = head(&household(&app, &arrival).await);
+    let clerk = app.token_of("a", Role::RegistrationClerk);
+    let path = format!("/api/v1/persons/{person}/consents");
+    let b = app.organisations["b"];
+    let (s, c) = app
+        .post_as(
+            &clerk,
+            &path,
+            json!({"recipient_id": b, "scope": "sgbv", "given_at": "2026-11-20T09:00:00Z"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    assert_eq!(c["recorded_by"], "registration_clerk.a");
+    assert_eq!(c["given_at"], "2026-11-20T09:00:00Z");
+    assert!(c["withdrawn_at"].is_null());
+    let (s, list) = app.get(&path).await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    // Others of the same organisation without the right, and another organisation.
+    let officer = app.token_of("a", Role::AssistanceOfficer);
+    assert_eq!(app.get_as(&officer, &path).await.0, StatusCode::FORBIDDEN);
+    let clerk_b = app.token_of("b", Role::RegistrationClerk);
+    assert_eq!(app.get_as(&clerk_b, &path).await.0, StatusCode::NOT_FOUND);
+    let withdraw = format!("/api/v1/consents/{}/withdraw", c["id"].as_str().unwrap());
+    assert_eq!(
+        app.post_as(&clerk_b, &withdraw, json!({})).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (s, w) = app.post_as(&clerk, &withdraw, json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{w}");
+    assert_eq!(w["withdrawn_at"], "2026-11-27T10:00:00Z");
+    assert_eq!(w["withdrawn_by"], "registration_clerk.a");
+    assert_eq!(w["version"], 2);
+    let (s, again) = app.post_as(&clerk, &withdraw, json!({})).await;
+    assert_eq!((s, &again["version"]), (StatusCode::OK, &json!(2)));
+    let (_, list) = app.get(&path).await;
+    assert_eq!(list[0]["withdrawn_by"], "registration_clerk.a");
+    // The record as a referral will read it: no consent in force any more.
+    let consents: Vec<passage_domain::data_protection::Consent> =
+        serde_json::from_value(list).unwrap();
+    assert!(!passage_domain::data_protection::consent_in_force(
+        &consents,
+        b,
+        passage_domain::data_protection::ConsentScope::Sgbv,
+        NOW + Duration::seconds(1)
+    ));
+    assert!(passage_domain::data_protection::consent_in_force(
+        &consents,
+        b,
+        passage_domain::data_protection::ConsentScope::Sgbv,
+        NOW - Duration::seconds(1)
+    ));
+    // Input that names its field.
+    for (body, at) in [
+        (json!({"recipient_id": b, "scope": "other"}), "description"),
+        (
+            json!({"recipient_id": Uuid::now_v7(), "scope": "tracing"}),
+            "recipient_id",
+        ),
+        (
+            json!({"recipient_id": b, "scope": "tracing", "given_at": "2027-01-01T00:00:00Z"}),
+            "given_at",
+        ),
+        (json!({"recipient_id": b, "scope": "gossip"}), "scope"),
+    ] {
+        let (s, p) = app.post_as(&clerk, &path, body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+        assert_eq!(field(&p), at, "{p}");
+    }
+});
+
+on_every_backend!(
+    an_agreement_shows_records_while_in_force_and_its_end_hides_them,
+    |app: App| async move {
+        let arrival = app.arrival().await;
+        let person = head(&household(&app, &arrival).await);
+        let path = format!("/api/v1/persons/{person}");
+        let supervisor_b = app.token_of("b", Role::Supervisor);
+        assert_eq!(
+            app.get_as(&supervisor_b, &path).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let body = agreement(&app, NOW - Duration::days(1), NOW + Duration::days(30));
+        let clerk = app.token_of("a", Role::RegistrationClerk);
+        let (s, _) = app
+            .post_as(&clerk, "/api/v1/sharing-agreements", body.clone())
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // The recipient cannot grant itself the provider's records.
+        let (s, p) = app
+            .post_as(&dpfp(&app, "b"), "/api/v1/sharing-agreements", body.clone())
+            .await;
+        assert_eq!(
+            (s, field(&p)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "provider_id")
+        );
+        let (s, a) = app
+            .post_as(&dpfp(&app, "a"), "/api/v1/sharing-agreements", body.clone())
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{a}");
+        assert_eq!(a["in_force"], true);
+        assert_eq!(a["created_by"], "data_protection_focal_point.a");
+        assert_eq!(a["details"]["fields"][3], "household.size");
+        // Now b's supervisor sees a's person, and both parties see the agreement.
+        let (s, seen) = app.get_as(&supervisor_b, &path).await;
+        assert_eq!(s, StatusCode::OK, "{seen}");
+        assert_eq!(seen["details"]["given_name"], "Mohammed");
+        for token in [
+            supervisor_b.clone(),
+            app.token_of("a", Role::Administrator),
+            dpfp(&app, "b"),
+        ] {
+            let (s, list) = app.get_as(&token, "/api/v1/sharing-agreements").await;
+            assert_eq!(s, StatusCode::OK, "{list}");
+            assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+        }
+        let analyst = app.token_of("a", Role::DataAnalyst);
+        assert_eq!(
+            app.get_as(&analyst, "/api/v1/sharing-agreements").await.0,
+            StatusCode::FORBIDDEN
+        );
+        // Ended now: hidden again.
+        let end = format!(
+            "/api/v1/sharing-agreements/{}/end",
+            a["id"].as_str().unwrap()
+        );
+        let (s, ended) = app.post_as(&dpfp(&app, "a"), &end, json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{ended}");
+        assert_eq!(ended["in_force"], false);
+        assert_eq!(ended["ended_by"], "data_protection_focal_point.a");
+        assert_eq!(ended["details"]["expires_at"], "2026-11-27T10:00:00Z");
+        assert_eq!(
+            app.get_as(&supervisor_b, &path).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (s, again) = app.post_as(&dpfp(&app, "b"), &end, json!({})).await;
+        assert_eq!((s, &again["version"]), (StatusCode::OK, &ended["version"]));
+        // Every rule names its field.
+        let mut same = body.clone();
+        same["recipient_id"] = json!(app.organisations["a"]);
+        let mut backwards = body.clone();
+        backwards["expires_at"] = json!("2026-11-01T00:00:00Z");
+        let mut no_categories = body.clone();
+        no_categories["data_categories"] = json!([]);
+        let mut no_fields = body.clone();
+        no_fields["fields"] = json!([]);
+        let mut unknown_field = body.clone();
+        unknown_field["fields"] = json!(["given_name", "fingerprints"]);
+        let mut no_purpose = body.clone();
+        no_purpose.as_object_mut().unwrap().remove("purpose");
+        let operator = Principal::operator(NOW);
+        let authority = app
+            .store
+            .create_organisation(
+                &operator,
+                OrganisationDetails {
+                    name: "Immigration authority of the country of origin".into(),
+                    kind: OrganisationKind::GovernmentAuthority,
+                    country: None,
+                    country_of_origin_authority: true,
+                },
+            )
+            .await
+            .unwrap();
+        let mut to_authority = body.clone();
+        to_authority["recipient_id"] = json!(authority.meta.id);
+        for (body, at) in [
+            (same, "recipient_id"),
+            (backwards, "expires_at"),
+            (no_categories, "data_categories"),
+            (no_fields, "fields"),
+            (unknown_field, "fields[1]"),
+            (no_purpose, "purpose"),
+            (to_authority, "recipient_id"),
+        ] {
+            let (s, p) = app
+                .post_as(&dpfp(&app, "a"), "/api/v1/sharing-agreements", body)
+                .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+            assert_eq!(field(&p), at, "{p}");
+        }
+    }
+);
+
+on_every_backend!(
+    the_export_holds_documents_consents_requests_and_the_audit_trail,
+    |app: App| async move {
+        let arrival = app.arrival().await;
+        let person = head(&household(&app, &arrival).await);
+        let clerk = app.token_of("a", Role::RegistrationClerk);
+        let (s, d) = app
+            .post_as(
+                &clerk,
+                &format!("/api/v1/persons/{person}/documents"),
+                json!({"kind": "national_id_card", "number": "A1234567"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        let (s, _) = app
+            .post_as(
+                &clerk,
+                &format!("/api/v1/persons/{person}/consents"),
+                json!({"recipient_id": app.organisations["b"], "scope": "tracing"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (s, r) = app
+            .post_as(
+                &dpfp(&app, "a"),
+                "/api/v1/data-subject-requests",
+                json!({"person_id": person, "kind": "access", "details": "Everything you hold about me"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let (s, _) = app.get(&format!("/api/v1/persons/{person}")).await;
+        assert_eq!(s, StatusCode::OK);
+
+        let path = format!("/api/v1/persons/{person}/export");
+        assert_eq!(app.get_as(&clerk, &path).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(app.get(&path).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.get_as(&dpfp(&app, "b"), &path).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (s, x) = app.get_as(&dpfp(&app, "a"), &path).await;
+        assert_eq!(s, StatusCode::OK, "{x}");
+        assert_eq!(x["person"]["id"], person.as_str());
+        assert_eq!(x["person"]["details"]["given_name"], "Mohammed");
+        assert_eq!(x["household"]["size"], 5);
+        assert_eq!(x["household"]["relationship"], "head");
+        assert!(x["household"].get("members").is_none(), "{x}");
+        assert_eq!(x["documents"][0]["details"]["number"], "A1234567");
+        assert_eq!(x["consents"][0]["scope"], "tracing");
+        assert_eq!(x["data_subject_requests"][0]["kind"], "access");
+        assert_eq!(
+            x["data_subject_requests"][0]["due_at"],
+            "2026-12-27T10:00:00Z"
+        );
+        assert!(x["legal_hold"].is_null());
+        let history: Vec<(&str, &str)> = x["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["entity"].as_str().unwrap(), e["action"].as_str().unwrap()))
+            .collect();
+        assert_eq!(history, [("person", "registered"), ("document", "created")]);
+        let audit: Vec<(&str, &str, &str)> = x["audit"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["actor"].as_str().unwrap(),
+                    e["action"].as_str().unwrap(),
+                    e["entity"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        for expected in [
+            ("registration_clerk.a", "read", "person"),
+            ("registration_clerk.a", "create", "document"),
+            ("registration_clerk.a", "create", "consent"),
+            (
+                "data_protection_focal_point.a",
+                "create",
+                "data_subject_request",
+            ),
+            ("supervisor.a", "read", "person"),
+        ] {
+            assert!(audit.contains(&expected), "{expected:?} not in {audit:?}");
+        }
+        // The export itself is in the log.
+        let (s, log) = app
+            .get_as(&dpfp(&app, "a"), &format!("/api/v1/persons/{person}/audit"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{log}");
+        assert_eq!(log[0]["action"], "export");
+        assert_eq!(log[0]["actor"], "data_protection_focal_point.a");
+        assert_eq!(log[0]["detail"]["documents"], 1);
+    }
+);
+
+on_every_backend!(
+    erasure_removes_names_but_the_person_still_counts,
+    |app: App| async move {
+        let arrival = app.arrival().await;
+        let h = household(&app, &arrival).await;
+        let person = head(&h);
+        let clerk = app.token_of("a", Role::RegistrationClerk);
+        let (s, d) = app
+            .post_as(
+                &clerk,
+                &format!("/api/v1/persons/{person}/documents"),
+                json!({"kind": "passport", "mrz": SPECIMEN_TD3}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        assert_eq!(d["details"]["number"], "L898902C3");
+        let (s, p) = app
+            .patch(
+                &format!("/api/v1/persons/{person}"),
+                json!({"version": 1, "details": {"other_names": ["Mohd Ayoub"]}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        let (s, _) = app
+            .post_as(
+                &clerk,
+                &format!("/api/v1/persons/{person}/consents"),
+                json!({"recipient_id": app.organisations["b"], "scope": "other",
+                       "description": "to trace Mohammed Ayub's brother"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (s, access) = app
+            .post_as(
+                &dpfp(&app, "a"),
+                "/api/v1/data-subject-requests",
+                json!({"person_id": person, "kind": "access", "details": "Mohammed Ayub asks for his file"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{access}");
+
+        let erase = format!("/api/v1/persons/{person}/erase");
+        let why = json!({"reason": "the person asked in person at the reception centre"});
+        assert_eq!(app.post(&erase, why.clone()).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.post_as(&dpfp(&app, "b"), &erase, why.clone()).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (s, p) = app.post_as(&dpfp(&app, "a"), &erase, json!({})).await;
+        assert_eq!((s, field(&p)), (StatusCode::UNPROCESSABLE_ENTITY, "reason"));
+        let (s, p) = app
+            .post_as(
+                &dpfp(&app, "a"),
+                &erase,
+                json!({"data_subject_request_id": access["id"]}),
+            )
+            .await;
+        assert_eq!(
+            (s, field(&p)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "data_subject_request_id")
+        );
+        let (s, erased) = app.post_as(&dpfp(&app, "a"), &erase, why.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{erased}");
+        let details = &erased["details"];
+        for gone in [
+            "given_name",
+            "family_name",
+            "original_name",
+            "place_of_origin",
+            "contact",
+        ] {
+            assert!(details[gone].is_null(), "{gone}: {erased}");
+        }
+        assert_eq!(details["aliases"], json!([]));
+        assert_eq!(details["other_names"], json!([]));
+        assert_eq!(
+            details["date_of_birth"],
+            json!({"date": "1988-01-01", "precision": "year_only"})
+        );
+        assert_eq!(details["sex"], "M");
+        assert_eq!(details["nationalities"], json!(["stateless"]));
+        assert_eq!(erased["status"], "inactive");
+        assert_eq!(erased["anonymised_at"], "2026-11-27T10:00:00Z");
+        assert_eq!(erased["household_id"], h["id"]);
+        assert_eq!(
+            erased["registration_number"],
+            h["members"][0]["registration_number"]
+        );
+
+        // Still counted by sex and nationality; no longer found by name.
+        let (_, found) = app.get("/api/v1/persons?nationality=stateless&sex=M").await;
+        assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
+        let (_, found) = app.get("/api/v1/persons?name=Mohammed").await;
+        assert_eq!(found["items"].as_array().unwrap().len(), 0, "{found}");
+        let (_, household) = app
+            .get(&format!("/api/v1/households/{}", h["id"].as_str().unwrap()))
+            .await;
+        assert_eq!(household["size"], 5);
+        assert_eq!(household["breakdown"], h["breakdown"]);
+        assert_eq!(household["members"][0]["name"], "");
+        let (_, doc) = app
+            .get(&format!("/api/v1/documents/{}", d["id"].as_str().unwrap()))
+            .await;
+        assert!(doc["details"]["number"].is_null(), "{doc}");
+        assert!(doc["details"]["mrz"].is_null(), "{doc}");
+        assert!(doc["verification"].is_null(), "{doc}");
+        assert_eq!(doc["details"]["kind"], "passport");
+        let (_, by_number) = app.get("/api/v1/documents?number=L898902C3").await;
+        assert_eq!(by_number["items"].as_array().unwrap().len(), 0);
+
+        // Nothing identifying is left anywhere in what is held, history included.
+        let (s, x) = app
+            .get_as(
+                &dpfp(&app, "a"),
+                &format!("/api/v1/persons/{person}/export"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let text = x.to_string();
+        for name in [
+            "Mohammed",
+            "Ayub",
+            "Ayoub",
+            "محمد",
+            "Abu Nur",
+            "Maungdaw",
+            "0000 0000",
+            "L898902C3",
+            "ERIKSSON",
+            "1988-06-14",
+        ] {
+            assert!(!text.contains(name), "{name} is still held: {text}");
+        }
+        assert!(
+            x["history"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"] == "anonymised")
+        );
+        assert_eq!(
+            x["consents"][0]["scope"], "other",
+            "the consent itself stays"
+        );
+        assert_eq!(x["data_subject_requests"][0]["kind"], "access");
+
+        // An anonymised record stays as it is.
+        let (s, p) = app
+            .patch(
+                &format!("/api/v1/persons/{person}"),
+                json!({"version": erased["version"], "details": {"given_name": "X"}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{p}");
+        assert_eq!(p["type"], "urn:passage:problem:refused");
+        let (s, again) = app.post_as(&dpfp(&app, "a"), &erase, why).await;
+        assert_eq!((s, &again["version"]), (StatusCode::OK, &erased["version"]));
+    }
+);
+
+on_every_backend!(
+    erasure_is_refused_while_a_legal_hold_is_on,
+    |app: App| async move {
+        let arrival = app.arrival().await;
+        let person = head(&household(&app, &arrival).await);
+        let hold = format!("/api/v1/persons/{person}/legal-hold");
+        let erase = format!("/api/v1/persons/{person}/erase");
+        let reason = json!({"reason": "witness in the prosecution of the boat's organisers"});
+        assert_eq!(
+            app.post(&hold, reason.clone()).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let (s, p) = app
+            .post_as(&dpfp(&app, "a"), &hold, json!({"reason": " "}))
+            .await;
+        assert_eq!((s, field(&p)), (StatusCode::UNPROCESSABLE_ENTITY, "reason"));
+        assert_eq!(
+            app.post_as(&dpfp(&app, "b"), &hold, reason.clone()).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (s, placed) = app.post_as(&dpfp(&app, "a"), &hold, reason.clone()).await;
+        assert_eq!(s, StatusCode::CREATED, "{placed}");
+        assert_eq!(
+            placed["legal_hold"]["placed_by"],
+            "data_protection_focal_point.a"
+        );
+        let (s, status) = app.get_as(&dpfp(&app, "a"), &hold).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(status["legal_hold"]["reason"], reason["reason"]);
+        let (s, p) = app.post_as(&dpfp(&app, "a"), &hold, reason.clone()).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{p}");
+
+        let why = json!({"reason": "asked by the person"});
+        let (s, p) = app.post_as(&dpfp(&app, "a"), &erase, why.clone()).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{p}");
+        assert_eq!(p["type"], "urn:passage:problem:refused");
+        assert!(p["detail"].as_str().unwrap().contains("legal hold"), "{p}");
+        let (_, kept) = app.get(&format!("/api/v1/persons/{person}")).await;
+        assert_eq!(kept["details"]["given_name"], "Mohammed");
+        assert!(kept["anonymised_at"].is_null());
+
+        assert_eq!(
+            delete_as(&app, &dpfp(&app, "b"), &hold).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (s, lifted) = delete_as(&app, &dpfp(&app, "a"), &hold).await;
+        assert_eq!(s, StatusCode::OK, "{lifted}");
+        assert!(lifted["legal_hold"].is_null());
+        let (s, erased) = app.post_as(&dpfp(&app, "a"), &erase, why).await;
+        assert_eq!(s, StatusCode::OK, "{erased}");
+        assert!(erased["details"]["given_name"].is_null());
+    }
+);
+
+on_every_backend!(
+    a_request_is_due_in_thirty_days_and_a_refusal_needs_a_reason,
+    |app: App| async move {
+        let arrival = app.arrival().await;
+        let person = head(&household(&app, &arrival).await);
+        let requests = "/api/v1/data-subject-requests";
+        let body =
+            json!({"person_id": person, "kind": "erasure", "received_at": "2026-11-20T09:00:00Z"});
+        assert_eq!(
+            app.post(requests, body.clone()).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let (s, r) = app.post_as(&dpfp(&app, "a"), requests, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        assert_eq!(r["due_at"], "2026-12-20T09:00:00Z");
+        assert_eq!(r["status"], "open");
+        assert_eq!(r["overdue"], false);
+        assert_eq!(r["recorded_by"], "data_protection_focal_point.a");
+        let (s, late) = app
+            .post_as(
+                &dpfp(&app, "a"),
+                requests,
+                json!({"person_id": person, "kind": "objection", "received_at": "2026-10-01T08:00:00Z"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{late}");
+        assert_eq!(late["due_at"], "2026-10-31T08:00:00Z");
+        assert_eq!(late["overdue"], true);
+        // A person another organisation cannot see is as missing.
+        for (token, person_id) in [
+            (dpfp(&app, "b"), json!(person)),
+            (dpfp(&app, "a"), json!(Uuid::now_v7())),
+        ] {
+            let (s, p) = app
+                .post_as(
+                    &token,
+                    requests,
+                    json!({"person_id": person_id, "kind": "access"}),
+                )
+                .await;
+            assert_eq!(
+                (s, field(&p)),
+                (StatusCode::UNPROCESSABLE_ENTITY, "person_id")
+            );
+        }
+
+        let close = format!("{requests}/{}/close", r["id"].as_str().unwrap());
+        for (body, at) in [
+            (json!({"status": "refused"}), "refusal_reason"),
+            (
+                json!({"status": "refused", "refusal_reason": "  "}),
+                "refusal_reason",
+            ),
+            (json!({"status": "completed"}), "outcome"),
+            (json!({"status": "open", "outcome": "x"}), "status"),
+        ] {
+            let (s, p) = app.post_as(&dpfp(&app, "a"), &close, body).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+            assert_eq!(field(&p), at, "{p}");
+        }
+        let refusal =
+            json!({"status": "refused", "refusal_reason": "the record is under a legal hold"});
+        assert_eq!(
+            app.post_as(&dpfp(&app, "b"), &close, refusal.clone())
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        let (s, closed) = app.post_as(&dpfp(&app, "a"), &close, refusal.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{closed}");
+        assert_eq!(closed["status"], "refused");
+        assert_eq!(closed["refusal_reason"], refusal["refusal_reason"]);
+        assert_eq!(closed["handled_by"], "data_protection_focal_point.a");
+        assert_eq!(closed["closed_at"], "2026-11-27T10:00:00Z");
+        let (s, p) = app.post_as(&dpfp(&app, "a"), &close, refusal).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{p}");
+
+        // The supervisor follows them; other roles and organisations do not see them.
+        let (s, open) = app.get(&format!("{requests}?status=open")).await;
+        assert_eq!(s, StatusCode::OK, "{open}");
+        assert_eq!(open["items"].as_array().unwrap().len(), 1);
+        assert_eq!(open["items"][0]["kind"], "objection");
+        let (_, all) = app.get(&format!("{requests}?person_id={person}")).await;
+        assert_eq!(all["items"].as_array().unwrap().len(), 2);
+        let clerk = app.token_of("a", Role::RegistrationClerk);
+        assert_eq!(app.get_as(&clerk, requests).await.0, StatusCode::FORBIDDEN);
+        let (_, none) = app
+            .get_as(&app.token_of("b", Role::Supervisor), requests)
+            .await;
+        assert_eq!(none["items"].as_array().unwrap().len(), 0);
+    }
+);
+
+/// Registers a one-person household of organisation a at `at`, for `purposes`.
+async fn register_at(
+    app: &App,
+    arrival: &str,
+    name: &str,
+    at: OffsetDateTime,
+    purposes: Option<Vec<Purpose>>,
+) -> Uuid {
+    let clerk = Principal {
+        user_id: Some(Uuid::now_v7()),
+        at,
+        name: "registration_clerk.a".into(),
+        organisation_id: Some(app.organisations["a"]),
+        roles: vec![Role::RegistrationClerk],
+        context: Default::default(),
+    };
+    let registration = HouseholdRegistration {
+        arrival_id: arrival.parse().unwrap(),
+        kind: passage_domain::household::GroupKind::Family,
+        size: Some(1),
+        breakdown: Some(Breakdown {
+            f_18_59: 1,
+            ..Default::default()
+        }),
+        head: PersonDetails::named(name, Sex::F),
+        members: Vec::new(),
+        legal_basis: None,
+        purposes,
+    };
+    let valid = registration.validated(at.date()).unwrap();
+    let h = app.store.register_household(&clerk, valid).await.unwrap();
+    h.head_person_id
+}
+
+on_every_backend!(
+    retention_anonymises_expired_registrations_and_keeps_held_ones,
+    |app: App| async move {
+        let arrival = app.arrival().await;
+        let old = datetime!(2015-01-10 08:00 UTC);
+        let expired = register_at(&app, &arrival, "Rahima", old, None).await;
+        let held = register_at(&app, &arrival, "Setara", old, None).await;
+        let rsd = register_at(
+            &app,
+            &arrival,
+            "Jannat",
+            old,
+            Some(vec![Purpose::RefugeeStatusDetermination]),
+        )
+        .await;
+        let recent = head(&household(&app, &arrival).await);
+        let (s, _) = app
+            .post_as(
+                &dpfp(&app, "a"),
+                &format!("/api/v1/persons/{held}/legal-hold"),
+                json!({"reason": "court order 14/2026"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+
+        let operator = Principal::operator(NOW);
+        let policy = RetentionPolicy::default();
+        let dry = app
+            .store
+            .run_retention(&operator, &policy, true)
+            .await
+            .unwrap();
+        let ids = |items: &[passage_store::RetentionItem]| -> Vec<Uuid> {
+            items.iter().map(|i| i.person_id).collect()
+        };
+        assert_eq!(ids(&dry.due), [expired]);
+        assert_eq!(ids(&dry.held), [held]);
+        assert_eq!(dry.anonymised, 0);
+        assert_eq!(dry.due[0].kept_until, old + Duration::days(3650));
+        let (_, still) = app.get(&format!("/api/v1/persons/{expired}")).await;
+        assert_eq!(
+            still["details"]["given_name"], "Rahima",
+            "a dry run changes nothing"
+        );
+
+        let done = app
+            .store
+            .run_retention(&operator, &policy, false)
+            .await
+            .unwrap();
+        assert_eq!((ids(&done.due), done.anonymised), (vec![expired], 1));
+        assert_eq!(ids(&done.held), [held]);
+        let (_, gone) = app.get(&format!("/api/v1/persons/{expired}")).await;
+        assert!(gone["details"]["given_name"].is_null(), "{gone}");
+        assert_eq!(gone["status"], "inactive");
+        assert_eq!(gone["details"]["sex"], "F");
+        for (kept, name) in [(held, "Setara"), (rsd, "Jannat")] {
+            let (_, p) = app.get(&format!("/api/v1/persons/{kept}")).await;
+            assert_eq!(p["details"]["given_name"], name);
+            assert!(p["anonymised_at"].is_null());
+        }
+        let (_, p) = app.get(&format!("/api/v1/persons/{recent}")).await;
+        assert_eq!(p["details"]["given_name"], "Mohammed");
+        // Logged, with the reason.
+        let (_, log) = app
+            .get_as(
+                &dpfp(&app, "a"),
+                &format!("/api/v1/persons/{expired}/audit"),
+            )
+            .await;
+        let erase = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == "erase")
+            .unwrap();
+        assert_eq!(erase["actor"], "operator");
+        assert_eq!(erase["detail"]["by"], "retention");
+        assert_eq!(erase["detail"]["purposes"], json!(["registration"]));
+
+        // A second run finds nothing new; shorter periods bring more in.
+        let again = app
+            .store
+            .run_retention(&operator, &policy, false)
+            .await
+            .unwrap();
+        assert_eq!((again.due.len(), again.held.len()), (0, 1));
+        let shorter = RetentionPolicy::with_overrides("refugee_status_determination=3000").unwrap();
+        let dry = app
+            .store
+            .run_retention(&operator, &shorter, true)
+            .await
+            .unwrap();
+        assert_eq!(ids(&dry.due), [rsd]);
+        // Only the operator (the command line) or a focal point may run it.
+        let clerk = Principal {
+            user_id: Some(Uuid::now_v7()),
+            at: NOW,
+            name: "clerk".into(),
+            organisation_id: Some(app.organisations["a"]),
+            roles: vec![Role::RegistrationClerk],
+            context: Default::default(),
+        };
+        assert!(
+            app.store
+                .run_retention(&clerk, &policy, true)
+                .await
+                .is_err()
+        );
+    }
+);
+
+fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("$ref", Value::String(r)) => out.push(r),
+                    _ => refs(x, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+        _ => {}
+    }
+}
+
+on_every_backend!(
+    the_data_protection_routes_are_documented,
+    |app: App| async move {
+        let (s, doc) = app.get("/api/v1/openapi.json").await;
+        assert_eq!(s, StatusCode::OK);
+        for (path, method) in [
+            ("/api/v1/persons/{id}/consents", "get"),
+            ("/api/v1/persons/{id}/consents", "post"),
+            ("/api/v1/consents/{id}/withdraw", "post"),
+            ("/api/v1/sharing-agreements", "get"),
+            ("/api/v1/sharing-agreements", "post"),
+            ("/api/v1/sharing-agreements/{id}/end", "post"),
+            ("/api/v1/data-subject-requests", "get"),
+            ("/api/v1/data-subject-requests", "post"),
+            ("/api/v1/data-subject-requests/{id}/close", "post"),
+            ("/api/v1/persons/{id}/export", "get"),
+            ("/api/v1/persons/{id}/erase", "post"),
+            ("/api/v1/persons/{id}/legal-hold", "get"),
+            ("/api/v1/persons/{id}/legal-hold", "post"),
+            ("/api/v1/persons/{id}/legal-hold", "delete"),
+        ] {
+            assert!(
+                doc["paths"][path].get(method).is_some(),
+                "{method} {path} missing from the OpenAPI document"
+            );
+        }
+        let mut found = Vec::new();
+        refs(&doc["paths"], &mut found);
+        refs(&doc["components"], &mut found);
+        for r in found {
+            let name = r.trim_start_matches("#/components/schemas/");
+            assert!(
+                doc["components"]["schemas"].get(name).is_some(),
+                "{r} is not defined"
+            );
+        }
+        for schema in [
+            "PersonExport",
+            "SharingAgreement",
+            "Consent",
+            "DataSubjectRequest",
+        ] {
+            assert!(
+                doc["components"]["schemas"].get(schema).is_some(),
+                "{schema}"
+            );
+        }
+    }
+);
+
+on_every_backend!(
+    another_organisations_records_answer_as_missing_ones,
+    |app: App| async move {
+        let arrival = app.arrival().await;
+        let person = head(&household(&app, &arrival).await);
+        let clerk = app.token_of("a", Role::RegistrationClerk);
+        let (_, consent) = app
+            .post_as(
+                &clerk,
+                &format!("/api/v1/persons/{person}/consents"),
+                json!({"recipient_id": app.organisations["b"], "scope": "sgbv"}),
+            )
+            .await;
+        let (_, request) = app
+            .post_as(
+                &dpfp(&app, "a"),
+                "/api/v1/data-subject-requests",
+                json!({"person_id": person, "kind": "access"}),
+            )
+            .await;
+        let consent = consent["id"].as_str().unwrap().to_owned();
+        let request = request["id"].as_str().unwrap().to_owned();
+        let missing = Uuid::now_v7().to_string();
+        let clerk_b = app.token_of("b", Role::RegistrationClerk);
+        let dpfp_b = dpfp(&app, "b");
+        let close = json!({"status": "completed", "outcome": "done"});
+        let probes: Vec<(&str, Method, String, Option<Value>)> = vec![
+            (
+                &clerk_b,
+                Method::GET,
+                "/api/v1/persons/{}/consents".to_owned(),
+                None,
+            ),
+            (
+                &clerk_b,
+                Method::POST,
+                "/api/v1/persons/{}/consents".to_owned(),
+                Some(json!({"recipient_id": app.organisations["b"], "scope": "sgbv"})),
+            ),
+            (
+                &dpfp_b,
+                Method::GET,
+                "/api/v1/persons/{}/export".to_owned(),
+                None,
+            ),
+            (
+                &dpfp_b,
+                Method::GET,
+                "/api/v1/persons/{}/legal-hold".to_owned(),
+                None,
+            ),
+            (
+                &dpfp_b,
+                Method::POST,
+                "/api/v1/persons/{}/legal-hold".to_owned(),
+                Some(json!({"reason": "x"})),
+            ),
+            (
+                &dpfp_b,
+                Method::DELETE,
+                "/api/v1/persons/{}/legal-hold".to_owned(),
+                None,
+            ),
+            (
+                &dpfp_b,
+                Method::POST,
+                "/api/v1/persons/{}/erase".to_owned(),
+                Some(json!({"reason": "x"})),
+            ),
+        ];
+        let answer = |token: &str, method: Method, path: String, body: Option<Value>, id: &str| {
+            let app = &app;
+            let token = token.to_owned();
+            let id = id.to_owned();
+            async move {
+                let (s, _, v) = app
+                    .send_as(
+                        Some(&token),
+                        method,
+                        &path.replace("{}", &id),
+                        body.map(|b| b.to_string()),
+                        "application/json",
+                    )
+                    .await;
+                (s, v.to_string().replace(&id, "<ID>"))
+            }
+        };
+        let mut checked = 0;
+        for (token, method, path, body) in probes {
+            let hidden = answer(token, method.clone(), path.clone(), body.clone(), &person).await;
+            let gone = answer(token, method, path.clone(), body, &missing).await;
+            assert_eq!(hidden.0, StatusCode::NOT_FOUND, "{path}: {hidden:?}");
+            assert_eq!(hidden, gone, "{path}");
+            checked += 1;
+        }
+        for (path, id, body) in [
+            ("/api/v1/consents/{}/withdraw", &consent, None),
+            (
+                "/api/v1/data-subject-requests/{}/close",
+                &request,
+                Some(close),
+            ),
+        ] {
+            let token = if path.contains("consents") {
+                &clerk_b
+            } else {
+                &dpfp_b
+            };
+            let hidden = answer(token, Method::POST, path.into(), body.clone(), id).await;
+            let gone = answer(token, Method::POST, path.into(), body, &missing).await;
+            assert_eq!(hidden.0, StatusCode::NOT_FOUND, "{path}: {hidden:?}");
+            assert_eq!(hidden, gone, "{path}");
+            checked += 1;
+        }
+        // A request about a person one cannot see is refused like one about nobody.
+        let about = |id: &str| json!({"person_id": id, "kind": "access"});
+        let (s, hidden) = app
+            .post_as(&dpfp_b, "/api/v1/data-subject-requests", about(&person))
+            .await;
+        let (_, gone) = app
+            .post_as(&dpfp_b, "/api/v1/data-subject-requests", about(&missing))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            hidden.to_string().replace(&person, "<ID>"),
+            gone.to_string().replace(&missing, "<ID>")
+        );
+        assert_eq!(checked, 9);
+    }
+);

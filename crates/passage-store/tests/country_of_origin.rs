@@ -1,0 +1,127 @@
+//! An agreement never shows records to an authority of a country of origin, even when the
+//! organisation is flagged after the agreement was signed. On every backend.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use passage_domain::access::{OrganisationDetails, OrganisationKind, Principal, Role};
+use passage_domain::arrival::{ArrivalDetails, ArrivalMode};
+use passage_domain::data_protection::Purpose;
+use passage_domain::data_protection::agreement::{DataCategory, SharingAgreementDetails};
+use passage_domain::household::{Breakdown, GroupKind, HouseholdRegistration};
+use passage_domain::person::{PersonDetails, Sex};
+use passage_domain::site::{SiteDetails, SiteKind};
+use passage_store::{Store, testing};
+use sqlx::{AnyConnection, Connection};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+const NOW: OffsetDateTime = datetime!(2026-11-27 10:00 UTC);
+
+fn user(org: Uuid, role: Role) -> Principal {
+    Principal {
+        user_id: Some(Uuid::now_v7()),
+        at: NOW,
+        name: role.code().into(),
+        organisation_id: Some(org),
+        roles: vec![role],
+        context: Default::default(),
+    }
+}
+
+async fn organisation(store: &Store, name: &str) -> Uuid {
+    let details = OrganisationDetails {
+        name: name.into(),
+        kind: OrganisationKind::Ngo,
+        country: None,
+        country_of_origin_authority: false,
+    };
+    let operator = Principal::operator(NOW);
+    store
+        .create_organisation(&operator, details)
+        .await
+        .unwrap()
+        .meta
+        .id
+}
+
+#[tokio::test]
+async fn an_authority_of_the_country_of_origin_never_sees_shared_records() {
+    for db in testing::all().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let operator = Principal::operator(NOW);
+        let site = SiteDetails {
+            code: "PDE".to_owned().try_into().unwrap(),
+            name: "Landing".into(),
+            kind: SiteKind::LandingPoint,
+            country: "IDN".to_owned().try_into().unwrap(),
+            admin_pcode: None,
+            coordinates: None,
+            capacity: 0,
+        };
+        let site = store.create_site(&operator, site).await.unwrap();
+        let arrival = ArrivalDetails {
+            site_id: site.meta.id,
+            mode: ArrivalMode::Sea,
+            arrived_at: NOW - Duration::days(1),
+            route: None,
+            origin: None,
+            origin_country: None,
+            persons_reported: None,
+            incident_id: None,
+            notes: None,
+        };
+        let arrival = store.create_arrival(&operator, arrival).await.unwrap();
+        let provider = organisation(&store, "Provider").await;
+        let recipient = organisation(&store, "Recipient").await;
+        let registration = HouseholdRegistration {
+            arrival_id: arrival.meta.id,
+            kind: GroupKind::Family,
+            size: Some(1),
+            breakdown: Some(Breakdown {
+                f_18_59: 1,
+                ..Default::default()
+            }),
+            head: PersonDetails::named("Rahima", Sex::F),
+            members: Vec::new(),
+            legal_basis: None,
+            purposes: None,
+        };
+        let valid = registration.validated(NOW.date()).unwrap();
+        let h = store
+            .register_household(&user(provider, Role::RegistrationClerk), valid)
+            .await
+            .unwrap();
+        let agreement = SharingAgreementDetails {
+            provider_id: provider,
+            recipient_id: recipient,
+            purpose: Purpose::Return,
+            data_categories: vec![DataCategory::Identity],
+            fields: vec!["given_name".into()],
+            valid_from: NOW - Duration::days(1),
+            expires_at: NOW + Duration::days(30),
+            reference: None,
+        }
+        .validated(NOW)
+        .unwrap();
+        store
+            .create_agreement(&user(provider, Role::DataProtectionFocalPoint), agreement)
+            .await
+            .unwrap();
+        let reader = user(recipient, Role::Supervisor);
+        let seen = store.person(&reader, h.head_person_id).await.unwrap();
+        assert!(seen.is_some(), "{}: shared under the agreement", db.backend);
+
+        sqlx::any::install_default_drivers();
+        let mut raw = AnyConnection::connect(&db.url).await.unwrap();
+        sqlx::query("UPDATE organisations SET country_of_origin_authority = 1 WHERE id = $1")
+            .bind(recipient.to_string())
+            .execute(&mut raw)
+            .await
+            .unwrap();
+        let _ = raw.close().await;
+        let seen = store.person(&reader, h.head_person_id).await.unwrap();
+        assert!(seen.is_none(), "{}: flagged after signing", db.backend);
+        store.close().await;
+    }
+}
