@@ -1,6 +1,9 @@
 //! Group commit: every write goes through one writer task that gathers the writes waiting
 //! at that moment into one transaction and commits them with one sync to disk.
 //!
+//! The audit entries of every write in a batch are appended once, after the writes, in
+//! the same transaction.
+//!
 //! A write is a function of its input that can run again: when one write of a batch fails,
 //! the whole transaction is rolled back and the batch runs again without it, so the failed
 //! write leaves nothing behind and the others are not affected. (Savepoints would do the
@@ -30,6 +33,8 @@ trait Job: Send {
     fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFuture<'c, bool>;
     /// Answers the caller once the batch is committed or has failed.
     fn finish(self: Box<Self>, commit: Result<(), StoreError>);
+    /// The audit entries to append when the write succeeds.
+    fn audit(&self) -> &[AuditEntry];
 }
 
 struct Typed<I, T> {
@@ -44,17 +49,15 @@ struct Typed<I, T> {
 impl<I: Send + Sync + 'static, T: Send + 'static> Job for Typed<I, T> {
     fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFuture<'c, bool> {
         Box::pin(async move {
-            let mut outcome = (self.write)(conn, &self.input).await;
-            if outcome.is_ok()
-                && !self.audit.is_empty()
-                && let Err(e) = crate::audit::append(conn, &self.audit).await
-            {
-                outcome = Err(e);
-            }
+            let outcome = (self.write)(conn, &self.input).await;
             let ok = outcome.is_ok();
             self.outcome = Some(outcome);
             ok
         })
+    }
+
+    fn audit(&self) -> &[AuditEntry] {
+        &self.audit
     }
 
     fn finish(self: Box<Self>, commit: Result<(), StoreError>) {
@@ -156,7 +159,20 @@ async fn commit_batch(pool: &AnyPool, batch: &mut [Box<dyn Job>]) -> Result<(), 
             }
         }
         match failed {
-            None => return Ok(tx.commit().await?),
+            None => {
+                // The audit entries of the whole batch, in batch order, in one append:
+                // they commit with the writes they record, or not at all.
+                let entries: Vec<AuditEntry> = batch
+                    .iter()
+                    .zip(&excluded)
+                    .filter(|(_, out)| !**out)
+                    .flat_map(|(job, _)| job.audit().iter().cloned())
+                    .collect();
+                if !entries.is_empty() {
+                    crate::audit::append(&mut tx, &entries).await?;
+                }
+                return Ok(tx.commit().await?);
+            }
             Some(i) => {
                 tx.rollback().await?;
                 excluded[i] = true;
