@@ -12,11 +12,12 @@ use passage_domain::access::{self, Action, Principal, Resource, Role};
 use passage_domain::regno::{RegistrationNumber, SiteCode};
 use passage_server::auth::{self, AuthConfig};
 use passage_server::{AppState, Clock};
-use passage_store::{NewUser, testing};
+use passage_store::NewUser;
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+#[macro_use]
 mod support;
 
 use support::{App, NOW, PASSWORD};
@@ -36,26 +37,6 @@ fn level_one(arrival_id: &str) -> Value {
                  "date_of_birth": {"date": "1988-01-01", "precision": "year_only"},
                  "nationalities": ["stateless"], "languages": ["rhg"]}
     })
-}
-
-/// Runs `test` on every database.
-macro_rules! on_every_backend {
-    ($name:ident, $body:expr) => {
-        #[tokio::test]
-        async fn $name() {
-            for db in testing::all().await {
-                let backend = db.backend;
-                eprintln!("{}: {backend}", stringify!($name));
-                let app = App::start(db).await;
-                let run: fn(
-                    App,
-                )
-                    -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> =
-                    |app| Box::pin($body(app));
-                run(app).await;
-            }
-        }
-    };
 }
 
 // ---------------------------------------------------------------------------------------

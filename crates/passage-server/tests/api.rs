@@ -5,10 +5,10 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use passage_store::testing;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+#[macro_use]
 mod support;
 
 use support::App;
@@ -26,26 +26,6 @@ fn level_one(arrival_id: &str) -> Value {
                  "date_of_birth": {"date": "1988-01-01", "precision": "year_only"},
                  "nationalities": ["stateless"], "languages": ["rhg"]}
     })
-}
-
-/// Runs `test` on every database.
-macro_rules! on_every_backend {
-    ($name:ident, $body:expr) => {
-        #[tokio::test]
-        async fn $name() {
-            for db in testing::all().await {
-                let backend = db.backend;
-                eprintln!("{}: {backend}", stringify!($name));
-                let app = App::start(db).await;
-                let run: fn(
-                    App,
-                )
-                    -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> =
-                    |app| Box::pin($body(app));
-                run(app).await;
-            }
-        }
-    };
 }
 
 on_every_backend!(

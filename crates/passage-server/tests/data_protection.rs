@@ -11,12 +11,12 @@ use passage_domain::data_protection::Purpose;
 use passage_domain::data_protection::retention::RetentionPolicy;
 use passage_domain::household::{Breakdown, HouseholdRegistration};
 use passage_domain::person::{PersonDetails, Sex};
-use passage_store::testing;
 use serde_json::{Value, json};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+#[macro_use]
 mod support;
 
 use support::{App, NOW};
@@ -36,26 +36,6 @@ fn level_one(arrival_id: &str) -> Value {
                  "date_of_birth": {"date": "1988-06-14", "precision": "exact"},
                  "nationalities": ["stateless"], "languages": ["rhg"]}
     })
-}
-
-/// Runs `test` on every database.
-macro_rules! on_every_backend {
-    ($name:ident, $body:expr) => {
-        #[tokio::test]
-        async fn $name() {
-            for db in testing::all().await {
-                let backend = db.backend;
-                eprintln!("{}: {backend}", stringify!($name));
-                let app = App::start(db).await;
-                let run: fn(
-                    App,
-                )
-                    -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> =
-                    |app| Box::pin($body(app));
-                run(app).await;
-            }
-        }
-    };
 }
 
 fn dpfp(app: &App, org: &'static str) -> String {

@@ -19,6 +19,26 @@ use time::OffsetDateTime;
 use time::macros::datetime;
 use tower::ServiceExt;
 
+/// Runs `test` on every database.
+macro_rules! on_every_backend {
+    ($name:ident, $body:expr) => {
+        #[tokio::test]
+        async fn $name() {
+            for db in passage_store::testing::all().await {
+                let backend = db.backend;
+                eprintln!("{}: {backend}", stringify!($name));
+                let app = $crate::support::App::start(db).await;
+                let run: fn(
+                    $crate::support::App,
+                )
+                    -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> =
+                    |app| Box::pin($body(app));
+                run(app).await;
+            }
+        }
+    };
+}
+
 pub const NOW: OffsetDateTime = datetime!(2026-11-27 10:00 UTC);
 pub const PASSWORD: &str = "a long test password";
 
