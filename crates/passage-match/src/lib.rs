@@ -7,7 +7,8 @@
 //!
 //! # Invariants
 //!
-//! - **Pure.** No I/O, no async, never reads the clock, no randomness. Callers hand in
+//! - **Pure.** No I/O, no async, never reads the clock, no randomness
+//!   ([`em`] samples pairs with a seeded generator). Callers hand in
 //!   strings and records; functions hand back values.
 //! - **Deterministic.** The same input gives the same keys and levels, on every machine
 //!   and every run (no hash-order dependence in any output).
@@ -37,19 +38,26 @@
 //!   [`keys::NameRecord`] and its blocking keys.
 //! - [`name`]: a name prepared for matching.
 //! - [`compare`]: name comparison levels.
+//! - [`score`]: per-field levels of a pair of [`score::Candidate`]s, Fellegi–Sunter
+//!   weights, name-frequency adjustment, scores with explanations.
+//! - [`em`]: u from seeded random pairs, m and λ by EM, name-token frequencies.
 //! - [`data`]: the data files and their checker.
 
 pub mod compare;
 pub mod data;
+pub mod em;
 pub mod keys;
 pub mod name;
 pub mod normalise;
 pub mod particles;
+pub mod score;
 pub mod script;
 pub mod translit;
 pub mod variants;
 
 pub use compare::{NameComparison, NameLevel, compare, compare_names};
+pub use em::{NameFrequencies, SplitMix64, estimate_m, estimate_u};
 pub use keys::{BlockKey, NameRecord, blocking_keys, skeleton};
 pub use name::Name;
+pub use score::{BirthDate, Candidate, Field, FieldContribution, Model, Scored, Sex, Weights};
 pub use script::Script;
