@@ -41,6 +41,15 @@ pub struct NewUser {
 const USER_COLUMNS: &str = "id, organisation_id, username, display_name, password_hash, roles, disabled, \
      failed_logins, locked_until, version, created_at, updated_at";
 
+/// The user columns qualified by a table alias, for queries that join `users`.
+fn user_columns_of(alias: &str) -> String {
+    USER_COLUMNS
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn decode_user(row: &AnyRow) -> Result<Credentials, StoreError> {
     let locked: Option<String> = row.try_get("locked_until")?;
     Ok(Credentials {
@@ -325,11 +334,7 @@ impl Store {
         let sql = format!(
             "SELECT s.csrf_token, s.last_seen_at, s.expires_at, {} FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1",
-            USER_COLUMNS
-                .split(", ")
-                .map(|c| format!("u.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            user_columns_of("u")
         );
         let Some(row) = sqlx::query(AssertSqlSafe(sql))
             .bind(token_hash.to_owned())
@@ -442,11 +447,7 @@ impl Store {
         let sql = format!(
             "SELECT t.roles AS token_roles, t.expires_at, t.revoked_at, {} FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = $1",
-            USER_COLUMNS
-                .split(", ")
-                .map(|c| format!("u.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            user_columns_of("u")
         );
         let Some(row) = sqlx::query(AssertSqlSafe(sql))
             .bind(token_hash.to_owned())
