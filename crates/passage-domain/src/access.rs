@@ -166,10 +166,13 @@ pub enum Resource {
     DataSubjectRequest,
     /// A hold that keeps a person's record from erasure.
     LegalHold,
+    /// Duplicate candidates, the review queue and decisions on pairs of persons (merge,
+    /// link, not a duplicate).
+    Duplicate,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 12] = [
+    pub const ALL: [Resource; 13] = [
         Self::Site,
         Self::Arrival,
         Self::Household,
@@ -182,6 +185,7 @@ impl Resource {
         Self::SharingAgreement,
         Self::DataSubjectRequest,
         Self::LegalHold,
+        Self::Duplicate,
     ];
 
     pub fn code(self) -> &'static str {
@@ -198,6 +202,7 @@ impl Resource {
             Self::SharingAgreement => "sharing_agreement",
             Self::DataSubjectRequest => "data_subject_request",
             Self::LegalHold => "legal_hold",
+            Self::Duplicate => "duplicate",
         }
     }
 
@@ -211,6 +216,7 @@ impl Resource {
                 | Self::Consent
                 | Self::DataSubjectRequest
                 | Self::LegalHold
+                | Self::Duplicate
         )
     }
 }
@@ -237,6 +243,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Person, RU),
             (Resource::Document, RCU),
             (Resource::Consent, RCU),
+            (Resource::Duplicate, RC),
         ],
     ),
     (
@@ -332,6 +339,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Household, RCU),
             (Resource::Person, RU),
             (Resource::Document, RCU),
+            (Resource::Duplicate, RCU),
             (Resource::User, R),
             (Resource::Consent, R),
             (Resource::SharingAgreement, R),

@@ -198,6 +198,19 @@ pub struct HouseholdRegistration {
     /// What the data are held for; each purpose has its retention period. When left out:
     /// `[registration]`. An empty list is refused.
     pub purposes: Option<Vec<Purpose>>,
+    /// Persons already registered that the matching engine called likely duplicates,
+    /// checked by the clerk and found to be other people: registration goes ahead and
+    /// the decision is remembered.
+    pub not_duplicates: Option<NotDuplicates>,
+}
+
+/// The clerk's decision that likely duplicates are other people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotDuplicates {
+    pub person_ids: Vec<Uuid>,
+    /// What the clerk checked.
+    pub reason: String,
 }
 
 fn default_kind() -> GroupKind {
@@ -332,6 +345,7 @@ mod tests {
             members: Vec::new(),
             legal_basis: None,
             purposes: None,
+            not_duplicates: None,
         }
     }
 

@@ -29,6 +29,7 @@ pub mod codes;
 pub mod country_codes;
 pub mod data_protection;
 pub mod document;
+pub mod duplicates;
 pub mod error;
 pub mod household;
 pub mod mrz;

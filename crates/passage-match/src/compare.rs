@@ -77,63 +77,77 @@ pub fn compare_names(a: &str, b: &str) -> NameComparison {
 
 /// Compares two prepared names.
 pub fn compare(a: &Name, b: &Name) -> NameComparison {
+    compare_with(a, b, true)
+}
+
+/// The level only, without building the explanation: what batch scoring runs millions
+/// of times. Always the level [`compare`] gives.
+pub fn level(a: &Name, b: &Name) -> NameLevel {
+    compare_with(a, b, false).level
+}
+
+fn compare_with(a: &Name, b: &Name, explain: bool) -> NameComparison {
     if a.is_empty() || b.is_empty() {
         return NameComparison {
             level: NameLevel::Missing,
             jaro_winkler: 0.0,
-            explanation: "a name is missing on one side".to_owned(),
+            explanation: say!(explain, "a name is missing on one side"),
         };
     }
-    let (la, lb) = (a.latin(), b.latin());
-    let (a, b, la, lb) = if la <= lb {
-        (a, b, la, lb)
+    let (a, b) = if a.latin() <= b.latin() {
+        (a, b)
     } else {
-        (b, a, lb, la)
+        (b, a)
     };
-    let jw = strsim::jaro_winkler(&la, &lb);
+    let (la, lb) = (a.latin(), b.latin());
+    // Jaro-Winkler is most of the cost of a comparison: computed up front only for an
+    // explanation, else when a band needs it.
+    let early = if explain { jaro_winkler(la, lb) } else { 0.0 };
     let (ta, tb) = (a.tokens(), b.tokens());
     let result = |level: NameLevel, explanation: String| NameComparison {
         level,
-        jaro_winkler: jw,
+        jaro_winkler: early,
         explanation,
     };
 
     if la == lb {
-        return result(NameLevel::Exact, format!("same name: {la}"));
+        return result(NameLevel::Exact, say!(explain, "same name: {la}"));
     }
-    if la.replace(' ', "") == lb.replace(' ', "") {
+    let unspaced = |s: &str| s.bytes().filter(|&c| c != b' ').collect::<Vec<u8>>();
+    if la.len() != lb.len() && unspaced(la) == unspaced(lb) {
         return result(
             NameLevel::Exact,
-            format!("same name, written with other word breaks: {la} / {lb}"),
+            say!(
+                explain,
+                "same name, written with other word breaks: {la} / {lb}"
+            ),
         );
     }
     if ta.len() == tb.len() {
         let pairs: Vec<(&Token, &Token)> = ta.iter().zip(tb).collect();
         if pairs.iter().all(|(x, y)| same_variant(x, y)) {
-            let parts: Vec<String> = pairs
-                .iter()
-                .filter(|(x, y)| x.text != y.text)
-                .map(|(x, y)| match x.class.or(y.class) {
-                    Some(c) => format!("{} ~ {} (spellings of {c})", x.text, y.text),
-                    None => format!("{} ~ {}", x.text, y.text),
-                })
-                .collect();
             return result(
                 NameLevel::Variant,
-                format!("same name parts, spelled differently: {}", parts.join(", ")),
+                say!(
+                    explain,
+                    "same name parts, spelled differently: {}",
+                    differing(&pairs, |x, y| match x.class.or(y.class) {
+                        Some(c) => format!("{} ~ {} (spellings of {c})", x.text, y.text),
+                        None => format!("{} ~ {}", x.text, y.text),
+                    })
+                ),
             );
         }
         if pairs.iter().all(|(x, y)| x.agrees_with(y)) {
-            let parts: Vec<String> = pairs
-                .iter()
-                .filter(|(x, y)| x.text != y.text)
-                .map(|(x, y)| format!("{} ~ {} ({})", x.text, y.text, x.key))
-                .collect();
             return result(
                 NameLevel::Skeleton,
-                format!(
+                say!(
+                    explain,
                     "same consonant skeleton in every part: {}",
-                    parts.join(", ")
+                    differing(&pairs, |x, y| format!(
+                        "{} ~ {} ({})",
+                        x.text, y.text, x.key
+                    ))
                 ),
             );
         }
@@ -141,7 +155,8 @@ pub fn compare(a: &Name, b: &Name) -> NameComparison {
     if ta.len() != tb.len() && joined_keys(ta) == joined_keys(tb) {
         return result(
             NameLevel::Skeleton,
-            format!(
+            say!(
+                explain,
                 "same consonant skeleton, other word breaks: {la} / {lb} ({})",
                 joined_keys(ta)
             ),
@@ -151,13 +166,22 @@ pub fn compare(a: &Name, b: &Name) -> NameComparison {
     if matched == ta.len() && matched == tb.len() {
         return result(
             NameLevel::Reordered,
-            format!("same name parts in another order: {la} / {lb}"),
+            say!(explain, "same name parts in another order: {la} / {lb}"),
         );
     }
+    let jw = if explain { early } else { jaro_winkler(la, lb) };
+    let result = |level: NameLevel, explanation: String| NameComparison {
+        level,
+        jaro_winkler: jw,
+        explanation,
+    };
     if jw >= JW_HIGH {
         return result(
             NameLevel::JaroWinklerHigh,
-            format!("very similar spelling (Jaro-Winkler {jw:.2}): {la} / {lb}"),
+            say!(
+                explain,
+                "very similar spelling (Jaro-Winkler {jw:.2}): {la} / {lb}"
+            ),
         );
     }
     let (short, long) = if ta.len() <= tb.len() {
@@ -166,17 +190,17 @@ pub fn compare(a: &Name, b: &Name) -> NameComparison {
         (tb, ta)
     };
     if matched == short.len() {
-        let missing: Vec<&str> = long
-            .iter()
-            .filter(|t| !short.iter().any(|s| s.agrees_with(t)))
-            .map(|t| t.text.as_str())
-            .collect();
         return result(
             NameLevel::Partial,
-            format!(
+            say!(
+                explain,
                 "{matched} of {} name parts agree; not on the other side: {}",
                 long.len(),
-                missing.join(", ")
+                long.iter()
+                    .filter(|t| !short.iter().any(|s| s.agrees_with(t)))
+                    .map(|t| t.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         );
     }
@@ -188,14 +212,29 @@ pub fn compare(a: &Name, b: &Name) -> NameComparison {
         (NameLevel::Different, "different names")
     };
     let agree = if matched > 0 {
-        format!("; {matched} part(s) agree")
+        say!(explain, "; {matched} part(s) agree")
     } else {
         String::new()
     };
     result(
         level,
-        format!("{what} (Jaro-Winkler {jw:.2}{agree}): {la} / {lb}"),
+        say!(explain, "{what} (Jaro-Winkler {jw:.2}{agree}): {la} / {lb}"),
     )
+}
+
+/// The pairs of differing tokens, described, comma-separated.
+fn differing(pairs: &[(&Token, &Token)], describe: impl Fn(&Token, &Token) -> String) -> String {
+    pairs
+        .iter()
+        .filter(|(x, y)| x.text != y.text)
+        .map(|(x, y)| describe(x, y))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Jaro-Winkler similarity of two names already in Latin ASCII, byte by byte.
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    rapidfuzz::distance::jaro_winkler::similarity(a.bytes(), b.bytes())
 }
 
 fn same_variant(x: &Token, y: &Token) -> bool {

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use crate::keys::Token;
 use crate::name::Name;
-use crate::score::{Candidate, Field, Levels, Weights, levels};
+use crate::score::{Candidate, Field, Levels, Model, Weights, levels};
 
 /// Pseudo-count added to every level before normalising.
 pub const SMOOTHING: f64 = 0.5;
@@ -82,13 +82,25 @@ fn zeros() -> Vec<Vec<f64>> {
 /// u from `pairs` random pairs of distinct records, drawn with `seed`. With fewer than
 /// two records every level is equally likely.
 pub fn estimate_u(records: &[Candidate], pairs: usize, seed: u64) -> Vec<Vec<f64>> {
+    estimate_u_by(records.len(), |i| records.get(i), pairs, seed)
+}
+
+/// [`estimate_u`] over `len` records reached through `record`.
+pub fn estimate_u_by<'a>(
+    len: usize,
+    record: impl Fn(usize) -> Option<&'a Candidate>,
+    pairs: usize,
+    seed: u64,
+) -> Vec<Vec<f64>> {
     let mut counts = zeros();
-    if records.len() >= 2 {
+    if len >= 2 {
         let mut rng = SplitMix64::new(seed);
         for _ in 0..pairs {
-            let i = rng.below(records.len());
-            let j = (i + 1 + rng.below(records.len() - 1)) % records.len();
-            add(&mut counts, &levels(&records[i], &records[j]), 1.0);
+            let i = rng.below(len);
+            let j = (i + 1 + rng.below(len - 1)) % len;
+            if let (Some(a), Some(b)) = (record(i), record(j)) {
+                add(&mut counts, &levels(a, b), 1.0);
+            }
         }
     }
     normalise(&counts)
@@ -122,6 +134,43 @@ pub fn prior_m() -> Vec<Vec<f64>> {
                 .collect()
         })
         .collect()
+}
+
+/// Below this many records, [`reference_model`] rather than learning: EM on a few
+/// hundred people learns noise.
+pub const MIN_LEARNING_POPULATION: usize = 2_000;
+
+/// u of the reference model, per field and level in [`Field::levels`] order (missing
+/// last, 0): how often two different people agree at each level in a large mixed
+/// population. Orders of magnitude, not measurements of any one population: a name
+/// agrees exactly for about 1 pair in 2,000, a full date of birth for 1 in 10,000 (the
+/// 1 January of undocumented arrivals makes it more), a document number almost never;
+/// sex agrees for half of all pairs, nationality for a third in a mixed flow.
+const REFERENCE_U: [&[f64]; 7] = [
+    &[
+        0.0005, 0.0005, 0.001, 0.0005, 0.002, 0.01, 0.01, 0.05, 0.9255, 0.0,
+    ],
+    &[0.0001, 0.0001, 0.001, 0.03, 0.05, 0.9188, 0.0],
+    &[0.5, 0.5, 0.0],
+    &[0.3, 0.7, 0.0],
+    &[0.05, 0.02, 0.93, 0.0],
+    &[0.000_01, 0.0001, 0.999_89, 0.0],
+    &[0.01, 0.02, 0.05, 0.92, 0.0],
+];
+
+/// The match prior of the reference model: of the people sharing a blocking key with
+/// someone being registered, about one in a thousand is that person. With it a name
+/// and sex agreeing alone stay below the likely threshold; a name and a full date of
+/// birth agreeing go above it.
+pub const REFERENCE_LAMBDA: f64 = 0.001;
+
+/// The model of a population too small to learn from: the priors of m ([`prior_m`]),
+/// the reference u, λ [`REFERENCE_LAMBDA`], and the population's own name frequencies.
+pub fn reference_model(frequencies: NameFrequencies) -> Model {
+    let u = REFERENCE_U.iter().map(|row| row.to_vec()).collect();
+    let mut weights = prior_weights(u);
+    weights.lambda = REFERENCE_LAMBDA;
+    Model::new(weights, frequencies)
 }
 
 /// Weights from the priors and a given u, before any learning.
@@ -225,8 +274,13 @@ pub struct NameFrequencies {
 impl NameFrequencies {
     /// Counts the token keys of each candidate's first name.
     pub fn from_records(records: &[Candidate]) -> Self {
+        Self::from_candidates(records.iter())
+    }
+
+    /// [`NameFrequencies::from_records`] over any iterator of candidates.
+    pub fn from_candidates<'a>(records: impl Iterator<Item = &'a Candidate>) -> Self {
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-        for name in records.iter().filter_map(|r| r.names.first()) {
+        for name in records.filter_map(|r| r.names.first()) {
             for t in name.tokens() {
                 *counts.entry(frequency_key(t)).or_default() += 1;
             }

@@ -249,8 +249,14 @@ pub enum BlockKey {
     /// Token keys sorted: survives swapped given and family names; with three tokens
     /// or more also every pair, which survives a missing part.
     SortedTokens(String),
+    /// One name token's key and the date of birth (the full date where known, else the
+    /// year): survives a typo or a change in any other name part.
+    TokenBirth { token: String, birth: String },
     /// A document number, upper-case letters and digits only.
     Document(String),
+    /// A document number with one character deleted, for every character: two numbers
+    /// one substitution, insertion, deletion or adjacent swap apart share one.
+    DocumentNear(String),
     /// The last nine digits of a phone number (country code and trunk 0 ignored).
     Phone(String),
 }
@@ -261,18 +267,22 @@ impl fmt::Display for BlockKey {
             Self::NameYear { name, year } => write!(f, "ny:{name}:{year}"),
             Self::NameNationality { name, nationality } => write!(f, "nn:{name}:{nationality}"),
             Self::SortedTokens(s) => write!(f, "st:{s}"),
+            Self::TokenBirth { token, birth } => write!(f, "tb:{token}:{birth}"),
             Self::Document(d) => write!(f, "doc:{d}"),
+            Self::DocumentNear(d) => write!(f, "doc~:{d}"),
             Self::Phone(p) => write!(f, "tel:{p}"),
         }
     }
 }
+
+/// Shortest document number that gets [`BlockKey::DocumentNear`] keys.
+pub const DOCUMENT_NEAR_MIN_LEN: usize = 6;
 
 /// Most tokens of one name that pair keys are made from.
 const MAX_PAIR_TOKENS: usize = 5;
 
 /// The blocking keys of a record, sorted, without duplicates.
 pub fn blocking_keys(record: &NameRecord) -> Vec<BlockKey> {
-    let mut keys = BTreeSet::new();
     let latin: Vec<&str> = record
         .given
         .iter()
@@ -284,12 +294,40 @@ pub fn blocking_keys(record: &NameRecord) -> Vec<BlockKey> {
         Name::parse(&latin.join(" ")),
         Name::parse(record.original.as_deref().unwrap_or("")),
     ];
-    let nationality = record
-        .nationality
-        .as_deref()
+    keys_of(&KeySource {
+        names: &sources,
+        birth_year: record.birth_year,
+        birth_date: None,
+        nationalities: record.nationality.as_slice(),
+        documents: &record.document_numbers,
+        phone: record.phone.as_deref(),
+    })
+}
+
+/// What blocking keys are made from, with the names already prepared.
+#[derive(Debug, Clone, Copy)]
+pub struct KeySource<'a> {
+    pub names: &'a [Name],
+    pub birth_year: Option<i32>,
+    /// The full date of birth (year, month, day), where known.
+    pub birth_date: Option<(i32, u8, u8)>,
+    pub nationalities: &'a [String],
+    pub documents: &'a [String],
+    pub phone: Option<&'a str>,
+}
+
+/// The blocking keys of prepared names and fields, sorted, without duplicates.
+pub fn keys_of(source: &KeySource<'_>) -> Vec<BlockKey> {
+    let mut keys = BTreeSet::new();
+    let mut nationalities: Vec<String> = source
+        .nationalities
+        .iter()
         .map(|n| n.trim().to_uppercase())
-        .filter(|n| !n.is_empty());
-    for name in sources.iter().filter(|n| !n.is_empty()) {
+        .filter(|n| !n.is_empty())
+        .collect();
+    nationalities.sort_unstable();
+    nationalities.dedup();
+    for name in source.names.iter().filter(|n| !n.is_empty()) {
         let all: Vec<&Token> = name.tokens().iter().collect();
         let unmarked: Vec<&Token> = all.iter().copied().filter(|t| !t.marked).collect();
         for tokens in [&all, &unmarked] {
@@ -297,17 +335,30 @@ pub fn blocking_keys(record: &NameRecord) -> Vec<BlockKey> {
                 continue;
             }
             let name_key = name_key(tokens);
-            if let Some(year) = record.birth_year {
+            if let Some(year) = source.birth_year {
                 keys.insert(BlockKey::NameYear {
                     name: name_key.clone(),
                     year,
                 });
             }
-            if let Some(n) = &nationality {
+            for n in &nationalities {
                 keys.insert(BlockKey::NameNationality {
-                    name: name_key,
+                    name: name_key.clone(),
                     nationality: n.clone(),
                 });
+            }
+            let birth = match (source.birth_date, source.birth_year) {
+                (Some((y, m, d)), _) => Some(format!("{y}-{m:02}-{d:02}")),
+                (None, Some(y)) => Some(y.to_string()),
+                (None, None) => None,
+            };
+            if let Some(birth) = birth {
+                for t in tokens.iter().filter(|t| t.key.len() >= 2) {
+                    keys.insert(BlockKey::TokenBirth {
+                        token: t.key.clone(),
+                        birth: birth.clone(),
+                    });
+                }
             }
             let mut sorted: Vec<&str> = tokens.iter().map(|t| t.key.as_str()).collect();
             sorted.sort_unstable();
@@ -330,17 +381,24 @@ pub fn blocking_keys(record: &NameRecord) -> Vec<BlockKey> {
             }
         }
     }
-    for doc in &record.document_numbers {
+    for doc in source.documents {
         let d: String = doc
             .chars()
             .filter(char::is_ascii_alphanumeric)
             .map(|c| c.to_ascii_uppercase())
             .collect();
         if d.len() >= 4 {
+            if d.len() >= DOCUMENT_NEAR_MIN_LEN {
+                for i in 0..d.len() {
+                    let mut near = d.clone();
+                    near.remove(i);
+                    keys.insert(BlockKey::DocumentNear(near));
+                }
+            }
             keys.insert(BlockKey::Document(d));
         }
     }
-    if let Some(phone) = &record.phone {
+    if let Some(phone) = source.phone {
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
         if digits.len() >= 7 {
             keys.insert(BlockKey::Phone(
@@ -425,12 +483,21 @@ mod tests {
             phone: Some("+880 1712-345678".into()),
             ..NameRecord::default()
         };
-        assert_eq!(
-            blocking_keys(&record),
-            vec![
-                BlockKey::Document("AB123456".into()),
-                BlockKey::Phone("712345678".into())
-            ]
+        let keys = blocking_keys(&record);
+        assert!(keys.contains(&BlockKey::Document("AB123456".into())));
+        assert!(keys.contains(&BlockKey::Phone("712345678".into())));
+        // One key per deleted character: a typo in the number still meets the original.
+        assert!(keys.contains(&BlockKey::DocumentNear("B123456".into())));
+        assert!(keys.contains(&BlockKey::DocumentNear("AB12456".into())));
+        let typo = NameRecord {
+            document_numbers: vec!["AB124356".into()],
+            ..NameRecord::default()
+        };
+        assert!(blocking_keys(&typo).iter().any(|k| keys.contains(k)));
+        assert!(
+            !keys
+                .iter()
+                .any(|k| matches!(k, BlockKey::Document(d) if d == "X1"))
         );
     }
 }

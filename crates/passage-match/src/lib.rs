@@ -42,14 +42,32 @@
 //!   weights, name-frequency adjustment, scores with explanations.
 //! - [`em`]: u from seeded random pairs, m and λ by EM, name-token frequencies.
 //! - [`data`]: the data files and their checker.
+//! - [`prepare`]: a person's fields as any source has them, prepared once: the
+//!   candidate and its hashed blocking keys.
+//! - [`index`]: the live candidate index a server keeps current on every write.
+//! - [`batch`]: deduplication of a whole population: blocking, training, scoring,
+//!   clustering, on every core.
+//! - [`cluster`]: complete-linkage clusters that do not chain.
 
+/// `format!` when `$explain` is set, else an empty string: the arguments are not even
+/// evaluated. Levels never depend on it; only explanations do.
+macro_rules! say {
+    ($explain:expr, $($arg:tt)*) => {
+        if $explain { format!($($arg)*) } else { String::new() }
+    };
+}
+
+pub mod batch;
+pub mod cluster;
 pub mod compare;
 pub mod data;
 pub mod em;
+pub mod index;
 pub mod keys;
 pub mod name;
 pub mod normalise;
 pub mod particles;
+pub mod prepare;
 pub mod score;
 pub mod script;
 pub mod translit;
@@ -57,7 +75,9 @@ pub mod variants;
 
 pub use compare::{NameComparison, NameLevel, compare, compare_names};
 pub use em::{NameFrequencies, SplitMix64, estimate_m, estimate_u};
+pub use index::{Found, Index};
 pub use keys::{BlockKey, NameRecord, blocking_keys, skeleton};
 pub use name::Name;
+pub use prepare::{PersonFields, Prepared, prepare};
 pub use score::{BirthDate, Candidate, Field, FieldContribution, Model, Scored, Sex, Weights};
 pub use script::Script;

@@ -12,6 +12,8 @@ use crate::translit::latin_words;
 pub struct Name {
     script: Script,
     tokens: Vec<Token>,
+    /// The transliterated tokens, separated by one space.
+    latin: String,
 }
 
 impl Name {
@@ -19,13 +21,19 @@ impl Name {
     pub fn parse(raw: &str) -> Self {
         let key = key_text(raw);
         let words = latin_words(&key);
-        let tokens = particles::apply(&words)
+        let tokens: Vec<Token> = particles::apply(&words)
             .into_iter()
             .map(|w| Token::new(w.text, w.marked))
             .collect();
+        let latin = tokens
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         Self {
             script: detect(&key),
             tokens,
+            latin,
         }
     }
 
@@ -44,12 +52,8 @@ impl Name {
     }
 
     /// The transliterated tokens, separated by one space ("muhammad husain").
-    pub fn latin(&self) -> String {
-        self.tokens
-            .iter()
-            .map(|t| t.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+    pub fn latin(&self) -> &str {
+        &self.latin
     }
 
     /// The token keys, separated by one space ("mhmd hsn").

@@ -12,7 +12,9 @@
 //! 0, a record scores highest against itself and a disagreeing field never raises a
 //! score.
 
-use crate::compare::{NameLevel, compare};
+use std::borrow::Cow;
+
+use crate::compare::{self, NameLevel, compare};
 use crate::em::NameFrequencies;
 use crate::name::Name;
 use crate::translit::to_latin;
@@ -51,6 +53,8 @@ pub struct Candidate {
     pub nationalities: Vec<String>,
     pub origin: Option<String>,
     pub documents: Vec<String>,
+    /// Where the person lives or was registered to live (street, locality, postcode).
+    pub address: Option<String>,
 }
 
 impl Candidate {
@@ -76,9 +80,10 @@ pub enum Field {
     Nationality,
     Origin,
     Document,
+    Address,
 }
 
-pub const FIELDS: usize = 6;
+pub const FIELDS: usize = 7;
 
 impl Field {
     pub const ALL: [Self; FIELDS] = [
@@ -88,6 +93,7 @@ impl Field {
         Self::Nationality,
         Self::Origin,
         Self::Document,
+        Self::Address,
     ];
 
     /// The level names, best first; the last is always `missing`.
@@ -108,12 +114,15 @@ impl Field {
             Self::BirthDate => &[
                 "exact",
                 "day-month-swap",
+                "one-digit",
                 "same-year",
                 "within-estimate",
                 "different",
                 "missing",
             ],
-            Self::Sex | Self::Document => &["agree", "different", "missing"],
+            Self::Sex => &["agree", "different", "missing"],
+            Self::Document => &["agree", "one-edit", "different", "missing"],
+            Self::Address => &["equal", "similar", "partial", "different", "missing"],
             Self::Nationality => &["shared", "different", "missing"],
             Self::Origin => &["equal", "similar", "different", "missing"],
         }
@@ -137,6 +146,7 @@ impl Field {
             Self::Nationality => "nationality",
             Self::Origin => "place of origin",
             Self::Document => "document number",
+            Self::Address => "address",
         }
     }
 }
@@ -154,15 +164,26 @@ pub struct Comparison {
 /// Compares two candidates field by field. The levels are symmetric; an explanation
 /// may give `a`'s value first.
 pub fn compare_candidates(a: &Candidate, b: &Candidate) -> Comparison {
+    compare_with(a, b, true)
+}
+
+/// The comparison vector only, without building explanations: what batch scoring and
+/// EM run millions of times. Always the levels [`compare_candidates`] gives.
+pub fn levels(a: &Candidate, b: &Candidate) -> Levels {
+    compare_with(a, b, false).levels
+}
+
+fn compare_with(a: &Candidate, b: &Candidate, explain: bool) -> Comparison {
     let fields = [
-        names(a, b),
-        birth(a.birth, b.birth),
-        sex(a.sex, b.sex),
-        nationality(&a.nationalities, &b.nationalities),
-        origin(a.origin.as_deref(), b.origin.as_deref()),
-        documents(&a.documents, &b.documents),
+        names(a, b, explain),
+        birth(a.birth, b.birth, explain),
+        sex(a.sex, b.sex, explain),
+        nationality(&a.nationalities, &b.nationalities, explain),
+        origin(a.origin.as_deref(), b.origin.as_deref(), explain),
+        documents(&a.documents, &b.documents, explain),
+        address(a.address.as_deref(), b.address.as_deref(), explain),
     ];
-    let levels = [0, 1, 2, 3, 4, 5].map(|i| fields[i].0);
+    let levels = std::array::from_fn(|i| fields[i].0);
     let explanations = fields.map(|(_, e)| e);
     Comparison {
         levels,
@@ -170,20 +191,26 @@ pub fn compare_candidates(a: &Candidate, b: &Candidate) -> Comparison {
     }
 }
 
-/// The comparison vector only.
-pub fn levels(a: &Candidate, b: &Candidate) -> Levels {
-    compare_candidates(a, b).levels
-}
-
-fn missing(field: Field, what: &str) -> (usize, String) {
-    (field.missing(), format!("{what} missing on one side"))
+fn missing(field: Field, what: &str, explain: bool) -> (usize, String) {
+    (field.missing(), say!(explain, "{what} missing on one side"))
 }
 
 fn name_index(level: NameLevel) -> usize {
     level as usize
 }
 
-fn names(a: &Candidate, b: &Candidate) -> (usize, String) {
+fn names(a: &Candidate, b: &Candidate, explain: bool) -> (usize, String) {
+    if !explain {
+        let best = a
+            .names
+            .iter()
+            .flat_map(|x| b.names.iter().map(move |y| compare::level(x, y)))
+            .filter(|l| *l != NameLevel::Missing)
+            .min();
+        return best.map_or((Field::Name.missing(), String::new()), |l| {
+            (name_index(l), String::new())
+        });
+    }
     let best = a
         .names
         .iter()
@@ -192,54 +219,101 @@ fn names(a: &Candidate, b: &Candidate) -> (usize, String) {
         .min_by(|x, y| (x.level, &x.explanation).cmp(&(y.level, &y.explanation)));
     match best {
         Some(c) => (name_index(c.level), c.explanation),
-        None => missing(Field::Name, "name"),
+        None => missing(Field::Name, "name", explain),
     }
 }
 
-fn birth(a: Option<BirthDate>, b: Option<BirthDate>) -> (usize, String) {
+/// The eight digits of a full date, for the one-digit comparison.
+fn digits(year: i32, month: u8, day: u8) -> [u8; 8] {
+    let mut out = [0u8; 8];
+    let y = year.clamp(0, 9999) as u32;
+    for (i, d) in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10]
+        .into_iter()
+        .chain([u32::from(month) / 10, u32::from(month) % 10])
+        .chain([u32::from(day) / 10, u32::from(day) % 10])
+        .enumerate()
+    {
+        out[i] = d as u8;
+    }
+    out
+}
+
+fn birth(a: Option<BirthDate>, b: Option<BirthDate>, explain: bool) -> (usize, String) {
     let (Some(a), Some(b)) = (a, b) else {
-        return missing(Field::BirthDate, "date of birth");
+        return missing(Field::BirthDate, "date of birth", explain);
     };
     let (Some(ya), Some(yb)) = (a.year, b.year) else {
-        return missing(Field::BirthDate, "year of birth");
+        return missing(Field::BirthDate, "year of birth", explain);
     };
     let full = |d: BirthDate| d.month.zip(d.day);
-    match (full(a), full(b)) {
-        (Some(x), Some(y)) if ya == yb && x == y => {
-            return (0, format!("same date of birth: {ya}-{:02}-{:02}", x.0, x.1));
+    if let (Some(x), Some(y)) = (full(a), full(b)) {
+        if ya == yb && x == y {
+            return (
+                0,
+                say!(explain, "same date of birth: {ya}-{:02}-{:02}", x.0, x.1),
+            );
         }
-        (Some(x), Some(y)) if ya == yb && x == (y.1, y.0) => {
+        if ya == yb && x == (y.1, y.0) {
             return (
                 1,
-                format!(
+                say!(
+                    explain,
                     "day and month swapped: {ya}-{:02}-{:02} / {ya}-{:02}-{:02}",
-                    x.0, x.1, y.0, y.1
+                    x.0,
+                    x.1,
+                    y.0,
+                    y.1
                 ),
             );
         }
-        _ => {}
+        let (da, db) = (digits(ya, x.0, x.1), digits(yb, y.0, y.1));
+        if da.iter().zip(&db).filter(|(p, q)| p != q).count() == 1 {
+            return (
+                2,
+                say!(
+                    explain,
+                    "dates of birth one digit apart: {ya}-{:02}-{:02} / {yb}-{:02}-{:02}",
+                    x.0,
+                    x.1,
+                    y.0,
+                    y.1
+                ),
+            );
+        }
     }
     if ya == yb {
-        return (2, format!("same year of birth: {ya}"));
+        return (3, say!(explain, "same year of birth: {ya}"));
     }
     if (a.estimated || b.estimated) && (ya - yb).abs() <= ESTIMATE_YEARS {
         return (
-            3,
-            format!("years {ya} / {yb} within ±{ESTIMATE_YEARS} of an estimate"),
+            4,
+            say!(
+                explain,
+                "years {ya} / {yb} within ±{ESTIMATE_YEARS} of an estimate"
+            ),
         );
     }
-    (4, format!("different years of birth: {ya} / {yb}"))
+    (5, say!(explain, "different years of birth: {ya} / {yb}"))
 }
 
-fn sex(a: Option<Sex>, b: Option<Sex>) -> (usize, String) {
+fn sex(a: Option<Sex>, b: Option<Sex>, explain: bool) -> (usize, String) {
     match (a, b) {
-        (Some(x), Some(y)) if x == y => (0, format!("same sex: {x:?}")),
-        (Some(x), Some(y)) => (1, format!("different sex: {x:?} / {y:?}")),
-        _ => missing(Field::Sex, "sex"),
+        (Some(x), Some(y)) if x == y => (0, say!(explain, "same sex: {x:?}")),
+        (Some(x), Some(y)) => (1, say!(explain, "different sex: {x:?} / {y:?}")),
+        _ => missing(Field::Sex, "sex", explain),
     }
 }
 
-fn codes(list: &[String]) -> Vec<String> {
+/// Trimmed, upper-case, sorted, without duplicates; borrowed when already so.
+fn codes(list: &[String]) -> Cow<'_, [String]> {
+    let clean = |c: &String| {
+        !c.is_empty()
+            && c.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    };
+    if list.iter().all(clean) && list.windows(2).all(|w| w[0] < w[1]) {
+        return Cow::Borrowed(list);
+    }
     let mut out: Vec<String> = list
         .iter()
         .map(|c| c.trim().to_uppercase())
@@ -247,73 +321,187 @@ fn codes(list: &[String]) -> Vec<String> {
         .collect();
     out.sort_unstable();
     out.dedup();
-    out
+    Cow::Owned(out)
 }
 
-fn nationality(a: &[String], b: &[String]) -> (usize, String) {
+fn nationality(a: &[String], b: &[String], explain: bool) -> (usize, String) {
     let (a, b) = (codes(a), codes(b));
     if a.is_empty() || b.is_empty() {
-        return missing(Field::Nationality, "nationality");
+        return missing(Field::Nationality, "nationality", explain);
     }
-    let shared: Vec<&str> = a
-        .iter()
-        .filter(|c| b.contains(c))
-        .map(String::as_str)
-        .collect();
-    if shared.is_empty() {
-        (
+    match a.iter().find(|c| b.contains(c)) {
+        Some(_) => (
+            0,
+            say!(
+                explain,
+                "shared nationality: {}",
+                a.iter()
+                    .filter(|c| b.contains(c))
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        ),
+        None => (
             1,
-            format!("different nationality: {} / {}", a.join(","), b.join(",")),
-        )
-    } else {
-        (0, format!("shared nationality: {}", shared.join(",")))
+            say!(
+                explain,
+                "different nationality: {} / {}",
+                a.join(","),
+                b.join(",")
+            ),
+        ),
     }
 }
 
-fn origin(a: Option<&str>, b: Option<&str>) -> (usize, String) {
-    let (a, b) = (a.map(to_latin), b.map(to_latin));
+/// Lower-case ASCII words separated by single spaces: what [`to_latin`] gives, so a
+/// value already in that form is borrowed, not transliterated again.
+fn latin(s: &str) -> Cow<'_, str> {
+    let plain = s
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b' ')
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ");
+    if plain {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(to_latin(s))
+    }
+}
+
+fn origin(a: Option<&str>, b: Option<&str>, explain: bool) -> (usize, String) {
+    let (a, b) = (a.map(latin), b.map(latin));
     let (Some(a), Some(b)) = (a.filter(|s| !s.is_empty()), b.filter(|s| !s.is_empty())) else {
-        return missing(Field::Origin, "place of origin");
+        return missing(Field::Origin, "place of origin", explain);
     };
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
     if a == b {
-        return (0, format!("same place of origin: {a}"));
+        return (0, say!(explain, "same place of origin: {a}"));
     }
-    let jw = strsim::jaro_winkler(&a, &b);
+    let jw = compare::jaro_winkler(&a, &b);
     if jw >= ORIGIN_JW {
         (
             1,
-            format!("similar place of origin (Jaro-Winkler {jw:.2}): {a} / {b}"),
+            say!(
+                explain,
+                "similar place of origin (Jaro-Winkler {jw:.2}): {a} / {b}"
+            ),
         )
     } else {
-        (2, format!("different place of origin: {a} / {b}"))
+        (2, say!(explain, "different place of origin: {a} / {b}"))
     }
 }
 
-fn documents(a: &[String], b: &[String]) -> (usize, String) {
-    let norm = |list: &[String]| -> Vec<String> {
-        let mut out: Vec<String> = list
-            .iter()
-            .map(|d| {
-                d.chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .map(|c| c.to_ascii_uppercase())
-                    .collect::<String>()
-            })
-            .filter(|d| !d.is_empty())
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
-    };
-    let (a, b) = (norm(a), norm(b));
+/// Document numbers: upper-case letters and digits only, sorted, without duplicates.
+pub fn document_numbers(list: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = list
+        .iter()
+        .map(|d| {
+            d.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_uppercase())
+                .collect::<String>()
+        })
+        .filter(|d| !d.is_empty())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// [`document_numbers`], borrowed when the list is already in that form.
+fn document_norm(list: &[String]) -> Cow<'_, [String]> {
+    let clean = list.iter().all(|d| {
+        !d.is_empty()
+            && d.bytes()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    }) && list.windows(2).all(|w| w[0] < w[1]);
+    if clean {
+        Cow::Borrowed(list)
+    } else {
+        Cow::Owned(document_numbers(list))
+    }
+}
+
+/// Shortest document number that a one-character difference still agrees on.
+pub const ONE_EDIT_MIN_LEN: usize = 5;
+
+fn documents(a: &[String], b: &[String], explain: bool) -> (usize, String) {
+    let (a, b) = (document_norm(a), document_norm(b));
     if a.is_empty() || b.is_empty() {
-        return missing(Field::Document, "document number");
+        return missing(Field::Document, "document number", explain);
     }
-    match a.iter().find(|d| b.contains(d)) {
-        Some(d) => (0, format!("same document number: {d}")),
-        None => (1, "different document numbers".to_owned()),
+    if let Some(d) = a.iter().find(|d| b.contains(d)) {
+        return (0, say!(explain, "same document number: {d}"));
     }
+    let near = a.iter().find_map(|x| {
+        b.iter()
+            .find(|y| {
+                x.len().min(y.len()) >= ONE_EDIT_MIN_LEN
+                    && x.len().abs_diff(y.len()) <= 1
+                    && strsim::damerau_levenshtein(x, y) == 1
+            })
+            .map(|y| (x, y))
+    });
+    match near {
+        Some((x, y)) => (
+            1,
+            say!(explain, "document numbers one character apart: {x} / {y}"),
+        ),
+        None => (2, say!(explain, "different document numbers")),
+    }
+}
+
+/// Address words at or above this Jaccard similarity are `similar`.
+pub const ADDRESS_SIMILAR: f64 = 0.6;
+/// ... and at or above this one `partial`.
+pub const ADDRESS_PARTIAL: f64 = 0.3;
+
+fn address(a: Option<&str>, b: Option<&str>, explain: bool) -> (usize, String) {
+    let (a, b) = (a.map(latin), b.map(latin));
+    let (Some(a), Some(b)) = (a.filter(|s| !s.is_empty()), b.filter(|s| !s.is_empty())) else {
+        return missing(Field::Address, "address", explain);
+    };
+    let (a, b) = if a <= b { (a, b) } else { (b, a) };
+    // Distinct words of each, and how many both have: no allocation beyond the pair.
+    let distinct = |s: &str| {
+        s.split(' ')
+            .enumerate()
+            .filter(|(i, w)| !s.split(' ').take(*i).any(|x| x == *w))
+            .count()
+    };
+    let shared = a
+        .split(' ')
+        .enumerate()
+        .filter(|(i, w)| !a.split(' ').take(*i).any(|x| x == *w) && b.split(' ').any(|x| x == *w))
+        .count();
+    let (na, nb) = (distinct(&a), distinct(&b));
+    if shared == na && shared == nb {
+        return (0, say!(explain, "same address: {a}"));
+    }
+    let jaccard = shared as f64 / (na + nb - shared).max(1) as f64;
+    // A word with one typo still counts as similar when the rest agree.
+    let jw = compare::jaro_winkler(&a, &b);
+    if jaccard >= ADDRESS_SIMILAR || jw >= ORIGIN_JW {
+        return (
+            1,
+            say!(
+                explain,
+                "similar address ({shared} words shared, Jaro-Winkler {jw:.2}): {a} / {b}"
+            ),
+        );
+    }
+    if jaccard >= ADDRESS_PARTIAL {
+        return (
+            2,
+            say!(
+                explain,
+                "address partly agrees ({shared} words shared): {a} / {b}"
+            ),
+        );
+    }
+    (3, say!(explain, "different address: {a} / {b}"))
 }
 
 /// m and u per field and level, and the match prior λ.
@@ -374,18 +562,82 @@ pub struct Scored {
 /// A scoring model: weights, and name frequencies for the adjustment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
-    pub weights: Weights,
-    pub frequencies: NameFrequencies,
+    weights: Weights,
+    frequencies: NameFrequencies,
+    /// [`Weights::weight`] of every field and level, computed once.
+    table: [[f64; MAX_LEVELS]; FIELDS],
 }
 
+/// The most levels any field has.
+const MAX_LEVELS: usize = 10;
+
 impl Model {
+    pub fn new(weights: Weights, frequencies: NameFrequencies) -> Self {
+        let mut table = [[0.0; MAX_LEVELS]; FIELDS];
+        for (row, field) in table.iter_mut().zip(Field::ALL) {
+            for (level, w) in row.iter_mut().enumerate().take(field.levels().len()) {
+                *w = weights.weight(field, level);
+            }
+        }
+        Self {
+            weights,
+            frequencies,
+            table,
+        }
+    }
+
+    pub fn weights(&self) -> &Weights {
+        &self.weights
+    }
+
+    pub fn frequencies(&self) -> &NameFrequencies {
+        &self.frequencies
+    }
+
+    /// The name-frequency adjustment of one candidate (≤ 0; 0 without a name). A
+    /// pair's adjustment is the lower of its two: compute it once per record and pass
+    /// it to [`Model::total`].
+    pub fn name_adjustment_of(&self, c: &Candidate) -> f64 {
+        c.names
+            .first()
+            .map_or(0.0, |n| self.frequencies.adjustment(n).0)
+    }
+
+    /// The total weight of a pair, as [`Model::score`] gives it, without explanations:
+    /// what batch scoring runs millions of times. `adj_a` and `adj_b` are
+    /// [`Model::name_adjustment_of`] each side.
+    pub fn total(&self, a: &Candidate, adj_a: f64, b: &Candidate, adj_b: f64) -> f64 {
+        self.total_of_levels(&levels(a, b), adj_a.min(adj_b))
+    }
+
+    /// The total weight of a comparison vector with a pair's name adjustment.
+    pub fn total_of_levels(&self, levels: &Levels, name_adjustment: f64) -> f64 {
+        let mut total = 0.0;
+        for (f, &level) in levels.iter().enumerate() {
+            let Some(&w) = self.table.get(f).and_then(|row| row.get(level)) else {
+                continue;
+            };
+            total += if f == Field::Name as usize && level < name_index(NameLevel::Different) {
+                (w + name_adjustment).max(w.min(0.0))
+            } else {
+                w
+            };
+        }
+        total
+    }
+
+    /// The match probability of a total weight under this model's prior.
+    pub fn probability(&self, total: f64) -> f64 {
+        probability(total, self.weights.lambda)
+    }
+
     /// Scores a pair. Total, probability and levels are symmetric in the arguments.
     pub fn score(&self, a: &Candidate, b: &Candidate) -> Scored {
         let c = compare_candidates(a, b);
         let mut fields = Vec::with_capacity(FIELDS);
         let mut total = 0.0;
         for ((field, &level), explanation) in Field::ALL.iter().zip(&c.levels).zip(c.explanations) {
-            let mut weight = self.weights.weight(*field, level);
+            let mut weight = self.table[*field as usize][level];
             let mut explanation = explanation;
             if *field == Field::Name && level < name_index(NameLevel::Different) {
                 let (adj, common) = self.name_adjustment(a, b);

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod extract;
+pub mod matcher;
 pub mod problem;
 pub mod token;
 
@@ -65,6 +66,8 @@ pub struct AppState {
     pub auth: auth::AuthConfig,
     /// Failed logins per typed user name, for the pause after a failure.
     pub throttle: Arc<auth::Throttle>,
+    /// The live candidate index.
+    pub matcher: Arc<matcher::Matcher>,
 }
 
 /// Declares how callers authenticate: an API token, or the session cookie.
@@ -100,6 +103,7 @@ impl utoipa::Modify for Security {
         (name = "households", description = "Level-1 and level-2 registration"),
         (name = "persons", description = "Individuals"),
         (name = "documents", description = "Identity documents and MRZ verification"),
+        (name = "duplicates", description = "Candidates, the review queue, merge, link and not-a-duplicate decisions"),
         (name = "data protection", description = "Consent, sharing agreements, data-subject requests, erasure, legal holds"),
     )
 )]
@@ -107,7 +111,7 @@ struct ApiDoc;
 
 fn api() -> OpenApiRouter<AppState> {
     use api::{
-        agreements, arrivals, consents, documents, households, persons, session, sites,
+        agreements, arrivals, consents, documents, duplicates, households, persons, session, sites,
         subject_rights, users,
     };
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -128,6 +132,12 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(persons::by_number))
         .routes(routes!(persons::token))
         .routes(routes!(persons::audit))
+        .routes(routes!(duplicates::check))
+        .routes(routes!(duplicates::of_person))
+        .routes(routes!(duplicates::decisions))
+        .routes(routes!(duplicates::reviews))
+        .routes(routes!(duplicates::decide))
+        .routes(routes!(duplicates::undo))
         .routes(routes!(documents::create))
         .routes(routes!(documents::read, documents::update))
         .routes(routes!(documents::list))
@@ -184,6 +194,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    state.matcher.clone().spawn_refresh(state.store.clone());
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -22,6 +22,10 @@ pub struct Problem {
     /// With a 409: the version the record is at now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// With a likely duplicate: the persons already registered who look like the one
+    /// being registered, best first, with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<crate::api::duplicates::Candidate>,
 }
 
 /// Every way a request can fail.
@@ -52,6 +56,15 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("the service cannot answer now; try again")]
     Unavailable,
+    /// Someone registered already looks like the person being registered.
+    #[error("{0}")]
+    LikelyDuplicate(String, Vec<crate::api::duplicates::Candidate>),
+}
+
+impl From<passage_domain::access::Forbidden> for ApiError {
+    fn from(f: passage_domain::access::Forbidden) -> Self {
+        Self::Forbidden(f.to_string())
+    }
 }
 
 impl ApiError {
@@ -87,7 +100,7 @@ impl From<StoreError> for ApiError {
 }
 
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
         let (status, kind, title) = match &self {
             Self::Invalid(_) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -133,6 +146,11 @@ impl IntoResponse for ApiError {
                 "unavailable",
                 "Service unavailable",
             ),
+            Self::LikelyDuplicate(..) => (
+                StatusCode::CONFLICT,
+                "likely-duplicate",
+                "Likely already registered",
+            ),
         };
         let errors = match &self {
             Self::Invalid(v) => v.0.clone(),
@@ -142,6 +160,10 @@ impl IntoResponse for ApiError {
             Self::Conflict(_, v) => Some(*v),
             _ => None,
         };
+        let candidates = match &mut self {
+            Self::LikelyDuplicate(_, c) => std::mem::take(c),
+            _ => Vec::new(),
+        };
         let body = Problem {
             kind: format!("urn:passage:problem:{kind}"),
             title: title.to_owned(),
@@ -149,6 +171,7 @@ impl IntoResponse for ApiError {
             detail: self.to_string(),
             errors,
             current_version,
+            candidates,
         };
         let mut response = (status, axum::Json(body)).into_response();
         let headers = response.headers_mut();

@@ -27,14 +27,23 @@ const SPECIMEN_TD3: &str =
 
 const PROBLEM_JSON: &str = "application/problem+json";
 
+/// A level-1 household whose head is a different person every call (the same person
+/// twice would be a likely duplicate, refused until decided).
 fn level_one(arrival_id: &str) -> Value {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    const GIVEN: [&str; 8] = [
+        "Rashida", "Zubair", "Aung", "Senait", "Farida", "Idris", "Halima", "Tariq",
+    ];
+    const FAMILY: [&str; 8] = [
+        "Ayub", "Warsame", "Tesfaye", "Karimi", "Khatun", "Noori", "Haile", "Rezai",
+    ];
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     json!({
         "arrival_id": arrival_id,
         "size": 5,
         "breakdown": {"f_18_59": 1, "m_18_59": 1, "f_5_11": 1, "m_0_4": 2},
-        "head": {"given_name": "Mohammed", "family_name": "Ayub", "sex": "M",
-                 "original_name": {"text": "محمد ایوب", "script": "Arab"},
-                 "date_of_birth": {"date": "1988-01-01", "precision": "year_only"},
+        "head": {"given_name": GIVEN[n % 8], "family_name": FAMILY[n / 8 % 8], "sex": "M",
+                 "date_of_birth": {"date": format!("{}-01-01", 1950 + n % 50), "precision": "year_only"},
                  "nationalities": ["stateless"], "languages": ["rhg"]}
     })
 }
@@ -111,6 +120,7 @@ fn clock_at(app: &mut App, t: OffsetDateTime) {
         clock: Clock::fixed(t),
         auth: AuthConfig::default(),
         throttle: Default::default(),
+        matcher: app.matcher.clone(),
     });
 }
 
@@ -155,8 +165,8 @@ enum Rule {
 
 use Action::{Create, Erase, Export, Read, Update};
 use Resource::{
-    Arrival, AuditLog, Consent, DataSubjectRequest, Document, Household, LegalHold, Organisation,
-    Person, SharingAgreement, Site, User,
+    Arrival, AuditLog, Consent, DataSubjectRequest, Document, Duplicate, Household, LegalHold,
+    Organisation, Person, SharingAgreement, Site, User,
 };
 use Rule::{Authenticated, Needs, Public};
 
@@ -164,6 +174,28 @@ use Rule::{Authenticated, Needs, Public};
 /// fails the matrix test: a new route needs a rule first.
 const RULES: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/session", Public),
+    ("POST", "/api/v1/duplicates/check", Needs(Read, Duplicate)),
+    (
+        "GET",
+        "/api/v1/persons/{id}/candidates",
+        Needs(Read, Duplicate),
+    ),
+    (
+        "GET",
+        "/api/v1/persons/{id}/decisions",
+        Needs(Read, Duplicate),
+    ),
+    ("GET", "/api/v1/duplicates/reviews", Needs(Read, Duplicate)),
+    (
+        "POST",
+        "/api/v1/duplicates/decisions",
+        Needs(Create, Duplicate),
+    ),
+    (
+        "POST",
+        "/api/v1/duplicates/decisions/{id}/undo",
+        Needs(Update, Duplicate),
+    ),
     ("GET", "/api/v1/session", Authenticated),
     ("DELETE", "/api/v1/session", Authenticated),
     ("POST", "/api/v1/organisations", Needs(Create, Organisation)),
@@ -498,6 +530,20 @@ async fn plausible(
     if let Some(call) = data_protection_call(app, f, method, template, caller, n).await {
         return call;
     }
+    if template.starts_with("/api/v1/duplicates/decisions") {
+        // A fresh pair each time: a pair is decided once.
+        let (s, h) = app.post("/api/v1/households", level_one(&f.arrival)).await;
+        assert_eq!(s, StatusCode::CREATED, "{h}");
+        let link = json!({"person_a": f.person, "person_b": h["head_person_id"],
+                          "decision": "link", "reason": format!("matrix {n}")});
+        if method == "POST" && template == "/api/v1/duplicates/decisions" {
+            return (template.to_owned(), Some(link));
+        }
+        let (s, d) = app.post("/api/v1/duplicates/decisions", link).await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        let path = template.replace("{id}", d["id"].as_str().unwrap_or_default());
+        return (path, Some(json!({"reason": format!("matrix {n}")})));
+    }
     let id = if template.starts_with("/api/v1/sites") {
         &f.site
     } else if template.starts_with("/api/v1/arrivals") {
@@ -563,6 +609,8 @@ async fn plausible(
             json!({"version": version, "details": {"number": format!("A{n:07}")}})
         }
         ("POST", "/api/v1/mrz/verify") => json!({"mrz": SPECIMEN_TD3}),
+        ("POST", "/api/v1/duplicates/check") => json!({"person": level_one(&f.arrival)["head"]}),
+
         (m, t) if m == "POST" || m == "PATCH" => panic!("no plausible body for {m} {t}"),
         _ => return (path, None),
     };
@@ -1468,15 +1516,19 @@ on_every_backend!(
         );
 
         // Only the clerk role registers households; only the focal point role lists users.
-        for (token, registers, lists_users) in [
+        for (i, (token, registers, lists_users)) in [
             (&both, true, true),
             (&clerk, true, false),
             (&focal, false, true),
             (&none, false, false),
-        ] {
-            let (s, h) = app
-                .post_as(token, "/api/v1/households", level_one(&arrival))
-                .await;
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            // A different person each time: the same one twice is a likely duplicate.
+            let mut body = level_one(&arrival);
+            body["head"]["given_name"] = json!(["Rashida", "Zubair", "Aung", "Senait"][i]);
+            let (s, h) = app.post_as(token, "/api/v1/households", body).await;
             let expected = if registers {
                 StatusCode::CREATED
             } else {

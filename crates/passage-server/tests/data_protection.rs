@@ -731,6 +731,7 @@ async fn register_at(
         members: Vec::new(),
         legal_basis: None,
         purposes,
+        not_duplicates: None,
     };
     let valid = registration.validated(at.date()).unwrap();
     let h = app.store.register_household(&clerk, valid).await.unwrap();

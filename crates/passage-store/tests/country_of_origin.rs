@@ -86,6 +86,7 @@ async fn an_authority_of_the_country_of_origin_never_sees_shared_records() {
             members: Vec::new(),
             legal_basis: None,
             purposes: None,
+            not_duplicates: None,
         };
         let valid = registration.validated(NOW.date()).unwrap();
         let h = store

@@ -100,6 +100,7 @@ async fn world(store: &Store) -> (Vec<Uuid>, Vec<(Uuid, usize)>) {
                 members: Vec::new(),
                 legal_basis: None,
                 purposes: None,
+                not_duplicates: None,
             };
             let valid = registration.validated(NOW.date()).unwrap();
             let h = store

@@ -2,6 +2,7 @@
 //! migrations, prints tokens, and measures itself.
 
 mod bench;
+mod dedup;
 mod demo;
 mod retention;
 mod users;
@@ -87,6 +88,8 @@ enum Command {
         #[command(subcommand)]
         command: retention::RetentionCommand,
     },
+    /// Find the duplicates in a CSV file of persons: scored pairs and clusters.
+    Dedup(dedup::DedupArgs),
     /// Measure Passage; prints figures.
     Bench {
         #[command(subcommand)]
@@ -211,6 +214,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Retention { db, command } => {
             retention::run(&open(&db.database).await?, command).await
         }
+        Command::Dedup(args) => tokio::task::block_in_place(|| dedup::run(args)),
         Command::Bench { what } => bench::run(what).await,
     }
 }
@@ -279,6 +283,7 @@ async fn serve(
         clock: Clock::system(),
         auth,
         throttle: Default::default(),
+        matcher: std::sync::Arc::new(passage_server::matcher::Matcher::load(&store).await?),
     };
     passage_server::serve(listener, state, shutdown()).await?;
     store.close().await;

@@ -6,14 +6,14 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use passage_domain::error::Problems;
 use passage_domain::household::{Breakdown, GroupKind, HouseholdRegistration, MemberDetails};
-use passage_domain::person::RegistrationLevel;
+use passage_domain::person::{PersonDetails, RegistrationLevel};
 use passage_domain::record::Household;
 use passage_store::{HouseholdFilter, Page};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{DEFAULT_LIMIT, created, prefixed};
+use super::{DEFAULT_LIMIT, created, duplicates, prefixed};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::{Body, Id, Query};
@@ -45,6 +45,8 @@ pub struct HouseholdPatch {
 pub struct AddMembers {
     pub version: i64,
     pub members: Vec<MemberDetails>,
+    /// Likely duplicates the clerk checked and found to be other people.
+    pub not_duplicates: Option<passage_domain::household::NotDuplicates>,
 }
 
 /// Register a household: at level 1 its head, size and counts by sex and age; with
@@ -56,8 +58,18 @@ pub async fn create(
     Caller(p): Caller,
     Body(registration): Body<HouseholdRegistration>,
 ) -> Result<(StatusCode, HeaderMap, Json<Household>), ApiError> {
+    let not_duplicates = registration.not_duplicates.clone();
     let valid = registration.validated(app.clock.today())?;
-    let household = app.store.register_household(&p, valid).await?;
+    let persons: Vec<&PersonDetails> = std::iter::once(&valid.head)
+        .chain(valid.members.iter().map(|m| &m.person))
+        .collect();
+    let guarded = duplicates::guard(&app, &p, &persons, not_duplicates.as_ref()).await?;
+    let household = app.store.register_household(&p, valid.clone()).await?;
+    let ids: Vec<Uuid> = household.members.iter().map(|m| m.person_id).collect();
+    let persons: Vec<&PersonDetails> = std::iter::once(&valid.head)
+        .chain(valid.members.iter().map(|m| &m.person))
+        .collect();
+    duplicates::after_save(&app, &p, guarded, &persons, &ids).await?;
     let (status, headers) = created(format!("/api/v1/households/{}", household.meta.id));
     Ok((status, headers, Json(household)))
 }
@@ -150,11 +162,26 @@ pub async fn add_members(
         }
     }
     problems.finish(())?;
-    Ok(Json(
-        app.store
-            .add_members(&p, id, body.version, members, today)
-            .await?,
-    ))
+    let details: Vec<PersonDetails> = members.iter().map(|m| m.person.clone()).collect();
+    let persons: Vec<&PersonDetails> = details.iter().collect();
+    let guarded = duplicates::guard(&app, &p, &persons, body.not_duplicates.as_ref()).await?;
+    let before = app.store.household(&p, id).await?;
+    let household = app
+        .store
+        .add_members(&p, id, body.version, members, today)
+        .await?;
+    let known: std::collections::HashSet<Uuid> = before
+        .iter()
+        .flat_map(|h| h.members.iter().map(|m| m.person_id))
+        .collect();
+    let ids: Vec<Uuid> = household
+        .members
+        .iter()
+        .map(|m| m.person_id)
+        .filter(|m| !known.contains(m))
+        .collect();
+    duplicates::after_save(&app, &p, guarded, &persons, &ids).await?;
+    Ok(Json(household))
 }
 
 /// List households with their members.

@@ -5,6 +5,7 @@ pub mod agreements;
 pub mod arrivals;
 pub mod consents;
 pub mod documents;
+pub mod duplicates;
 pub mod households;
 pub mod persons;
 pub mod session;

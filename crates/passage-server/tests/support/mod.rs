@@ -45,6 +45,7 @@ pub const PASSWORD: &str = "a long test password";
 pub struct App {
     pub router: Router,
     pub store: Store,
+    pub matcher: std::sync::Arc<passage_server::matcher::Matcher>,
     /// API tokens by organisation ("a" or "b") and role.
     pub tokens: HashMap<(&'static str, Role), String>,
     pub organisations: HashMap<&'static str, uuid::Uuid>,
@@ -98,16 +99,23 @@ impl App {
                 tokens.insert((org, role), token);
             }
         }
+        let matcher = std::sync::Arc::new(
+            passage_server::matcher::Matcher::load(&store)
+                .await
+                .unwrap(),
+        );
         let state = AppState {
             store: store.clone(),
             clock,
             auth: AuthConfig::default(),
             throttle: Default::default(),
+            matcher: matcher.clone(),
         };
         let token = tokens[&("a", Role::Supervisor)].clone();
         Self {
             router: passage_server::router(state),
             store,
+            matcher,
             tokens,
             organisations,
             token,

@@ -187,6 +187,7 @@ impl Scenario<'_> {
             members,
             legal_basis: None,
             purposes: None,
+            not_duplicates: None,
         };
         registration
             .validated(self.today)

@@ -1,0 +1,139 @@
+//! A person's fields, as any source has them, prepared once for matching: the
+//! [`Candidate`] that scoring compares and the hashed blocking keys that find it.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use crate::keys::{BlockKey, KeySource, keys_of};
+use crate::name::Name;
+use crate::score::{BirthDate, Candidate, Sex, document_numbers};
+use crate::translit::to_latin;
+
+/// A person as a registration, a partner's list or a CSV file gives them. Every field
+/// is optional; matching uses whatever is there.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersonFields {
+    pub given: Option<String>,
+    pub family: Option<String>,
+    /// A full name in one string, where the source does not split it.
+    pub full: Option<String>,
+    /// The name in its original script.
+    pub original: Option<String>,
+    pub sex: Option<Sex>,
+    pub birth: Option<BirthDate>,
+    /// Nationality codes (ISO 3166-1 alpha-3, or any code used consistently).
+    pub nationalities: Vec<String>,
+    pub origin: Option<String>,
+    pub documents: Vec<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+/// A person ready for matching.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub candidate: Candidate,
+    /// Hashes of the blocking keys ([`key_hash`]), sorted, without duplicates.
+    pub keys: Vec<u64>,
+}
+
+/// The hash a blocking key is indexed by. Stable within one build of the program; a
+/// collision only adds a candidate, which scoring then rejects.
+pub fn key_hash(key: &BlockKey) -> u64 {
+    let mut h = DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
+}
+
+fn present(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Prepares a person: names parsed (the Latin name from given and family names, the
+/// full name, the original-script name, each a writing of the same name), codes and
+/// numbers normalised, places transliterated, blocking keys computed.
+pub fn prepare(fields: &PersonFields) -> Prepared {
+    let split: Vec<&str> = [present(&fields.given), present(&fields.family)]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut writings: Vec<String> = Vec::new();
+    if !split.is_empty() {
+        writings.push(split.join(" "));
+    }
+    writings.extend(present(&fields.full).map(str::to_owned));
+    writings.extend(present(&fields.original).map(str::to_owned));
+    let mut names: Vec<Name> = Vec::new();
+    for w in &writings {
+        let name = Name::parse(w);
+        if !name.is_empty() && !names.iter().any(|n| n.latin() == name.latin()) {
+            names.push(name);
+        }
+    }
+    let mut nationalities: Vec<String> = fields
+        .nationalities
+        .iter()
+        .map(|n| n.trim().to_uppercase())
+        .filter(|n| !n.is_empty())
+        .collect();
+    nationalities.sort_unstable();
+    nationalities.dedup();
+    let documents = document_numbers(&fields.documents);
+    let place = |s: &Option<String>| present(s).map(to_latin).filter(|s| !s.is_empty());
+    let keys = keys_of(&KeySource {
+        names: &names,
+        birth_year: fields.birth.and_then(|b| b.year),
+        birth_date: fields.birth.and_then(|b| Some((b.year?, b.month?, b.day?))),
+        nationalities: &nationalities,
+        documents: &documents,
+        phone: present(&fields.phone),
+    });
+    let mut keys: Vec<u64> = keys.iter().map(key_hash).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    Prepared {
+        candidate: Candidate {
+            names,
+            birth: fields.birth,
+            sex: fields.sex,
+            nationalities,
+            origin: place(&fields.origin),
+            documents,
+            address: place(&fields.address),
+        },
+        keys,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writings_of_one_name_meet_in_one_candidate() {
+        let p = prepare(&PersonFields {
+            given: Some(" Mohammed ".into()),
+            family: Some("Hussein".into()),
+            full: Some("Mohammed Hussein".into()),
+            original: Some("محمد حسين".into()),
+            nationalities: vec!["syr".into(), "SYR".into()],
+            origin: Some("Dayr az-Zawr".into()),
+            documents: vec!["n-123 456".into()],
+            ..PersonFields::default()
+        });
+        let names: Vec<&str> = p.candidate.names.iter().map(Name::latin).collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert_eq!(names[0], "mohammed hussein");
+        assert_eq!(p.candidate.nationalities, vec!["SYR".to_owned()]);
+        assert_eq!(p.candidate.documents, vec!["N123456".to_owned()]);
+        assert_eq!(p.candidate.origin.as_deref(), Some("dayr az zawr"));
+        assert!(p.keys.windows(2).all(|w| w[0] < w[1]));
+        assert!(!p.keys.is_empty());
+    }
+
+    #[test]
+    fn an_empty_person_has_no_keys() {
+        let p = prepare(&PersonFields::default());
+        assert!(p.keys.is_empty());
+        assert!(p.candidate.names.is_empty());
+    }
+}

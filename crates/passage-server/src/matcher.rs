@@ -1,0 +1,241 @@
+//! The live candidate index of a server: every person, loaded at start, kept current
+//! from the store's change feed (this server's writes and every other server's on the
+//! same database), and asked for candidates at registration.
+//!
+//! # Invariants
+//!
+//! - Readers hold the read lock for a whole query: they see one state of the index.
+//! - The feed is read with an overlap of [`FEED_OVERLAP`] behind the newest change
+//!   seen, so a write that committed late with an earlier timestamp is not missed; a
+//!   person already indexed at the same version is skipped.
+//! - Candidates are only ever returned through the store's visibility rules: the index
+//!   knows everyone, a caller sees only whom they may.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, RwLock};
+use std::time::Duration;
+
+use passage_domain::access::Principal;
+use passage_domain::age::DobPrecision;
+use passage_domain::duplicates::FieldScore;
+use passage_domain::person::{PersonDetails, Sex};
+use passage_match::batch::{self, Options};
+use passage_match::score::{BirthDate, Scored, Sex as MatchSex};
+use passage_match::{Found, Index, PersonFields, prepare};
+use passage_store::{FeedEntry, Store, StoreError};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// How far behind the newest change the feed is read again.
+pub const FEED_OVERLAP: Duration = Duration::from_secs(1);
+/// How often the feed is polled.
+pub const FEED_INTERVAL: Duration = Duration::from_millis(250);
+/// A candidate at or above this probability is a likely duplicate: registering anyway
+/// needs a recorded decision.
+pub const LIKELY: f64 = 0.9;
+/// Candidates at or above this probability are shown to the clerk.
+pub const SHOWN: f64 = 0.2;
+const PAGE: u32 = 5_000;
+
+/// The matching fields of a registered person.
+pub fn fields(d: &PersonDetails) -> PersonFields {
+    let full: Vec<&str> = d.other_names.iter().map(String::as_str).collect();
+    PersonFields {
+        given: d.given_name.clone(),
+        family: d.family_name.clone(),
+        full: (!full.is_empty()).then(|| {
+            [d.given_name.as_deref(), d.family_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .chain(full)
+                .collect::<Vec<_>>()
+                .join(" ")
+        }),
+        original: d.original_name.as_ref().map(|o| o.text.clone()),
+        sex: match d.sex {
+            Sex::F => Some(MatchSex::Female),
+            Sex::M => Some(MatchSex::Male),
+            Sex::X => Some(MatchSex::Other),
+            Sex::U => None,
+        },
+        birth: d.date_of_birth.map(|b| {
+            let exact = b.precision == DobPrecision::Exact;
+            BirthDate {
+                year: Some(b.date.year()),
+                month: exact.then_some(b.date.month() as u8),
+                day: exact.then_some(b.date.day()),
+                estimated: b.precision == DobPrecision::Estimated,
+            }
+        }),
+        nationalities: d
+            .nationalities
+            .iter()
+            .map(|n| n.code().to_owned())
+            .collect(),
+        origin: d.place_of_origin.clone(),
+        documents: Vec::new(),
+        phone: d.contact.as_ref().and_then(|c| c.phone.clone()),
+        address: d.contact.as_ref().and_then(|c| c.address.clone()),
+    }
+}
+
+/// A score as the API shows it.
+pub fn field_scores(s: &Scored) -> Vec<FieldScore> {
+    s.fields
+        .iter()
+        .map(|f| FieldScore {
+            field: f.field.as_str().to_owned(),
+            level: f.level.to_owned(),
+            weight: (f.weight * 100.0).round() / 100.0,
+            explanation: f.explanation.clone(),
+        })
+        .collect()
+}
+
+struct Feed {
+    /// The newest change seen, and its person.
+    newest: Option<(OffsetDateTime, Uuid)>,
+    versions: HashMap<Uuid, i64>,
+}
+
+/// The index and how far the feed has been read.
+pub struct Matcher {
+    index: RwLock<Index<Uuid>>,
+    feed: Mutex<Feed>,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher").finish_non_exhaustive()
+    }
+}
+
+fn operator() -> Principal {
+    Principal::operator(OffsetDateTime::now_utc())
+}
+
+impl Matcher {
+    /// Loads every person from the store and learns the model from them.
+    pub async fn load(store: &Store) -> Result<Self, StoreError> {
+        let mut entries: Vec<FeedEntry> = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store.match_feed(&operator(), after, PAGE).await?;
+            let full = page.len() == PAGE as usize;
+            after = page.last().map(|e| (e.updated_at, e.id)).or(after);
+            entries.extend(page);
+            if !full {
+                break;
+            }
+        }
+        let live: Vec<&FeedEntry> = entries.iter().filter(|e| !e.gone).collect();
+        let prepared: Vec<_> = live.iter().map(|e| prepare(&fields(&e.details))).collect();
+        let model = batch::learn(&prepared, &Options::default());
+        let mut index = Index::new(model);
+        for (e, p) in live.iter().zip(prepared) {
+            index.upsert(e.id, p);
+        }
+        let feed = Feed {
+            newest: entries.iter().map(|e| (e.updated_at, e.id)).max(),
+            versions: entries.iter().map(|e| (e.id, e.version)).collect(),
+        };
+        tracing::info!(persons = index.len(), "candidate index loaded");
+        Ok(Self {
+            index: RwLock::new(index),
+            feed: Mutex::new(feed),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.read().map_or(0, |i| i.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Reads the changes since the last read into the index.
+    pub async fn refresh(&self, store: &Store) -> Result<usize, StoreError> {
+        let newest = self.feed.lock().map_or(None, |f| f.newest);
+        let mut after = newest.map(|(at, _)| (at - FEED_OVERLAP, Uuid::nil()));
+        let mut applied = 0;
+        loop {
+            let page = store.match_feed(&operator(), after, PAGE).await?;
+            let full = page.len() == PAGE as usize;
+            after = page.last().map(|e| (e.updated_at, e.id)).or(after);
+            applied += self.apply(page);
+            if !full {
+                break;
+            }
+        }
+        Ok(applied)
+    }
+
+    fn apply(&self, page: Vec<FeedEntry>) -> usize {
+        let (Ok(mut feed), Ok(mut index)) = (self.feed.lock(), self.index.write()) else {
+            return 0;
+        };
+        let mut applied = 0;
+        for e in page {
+            feed.newest = feed.newest.max(Some((e.updated_at, e.id)));
+            if feed.versions.get(&e.id).is_some_and(|v| *v >= e.version) {
+                continue;
+            }
+            feed.versions.insert(e.id, e.version);
+            if e.gone {
+                index.remove(&e.id);
+            } else {
+                index.upsert(e.id, prepare(&fields(&e.details)));
+            }
+            applied += 1;
+        }
+        applied
+    }
+
+    /// Puts a person this server just saved in the index at once, without waiting for
+    /// the feed.
+    pub fn note(&self, id: Uuid, version: i64, details: &PersonDetails) {
+        let prepared = prepare(&fields(details));
+        let (Ok(mut feed), Ok(mut index)) = (self.feed.lock(), self.index.write()) else {
+            return;
+        };
+        if feed.versions.get(&id).is_some_and(|v| *v >= version) {
+            return;
+        }
+        feed.versions.insert(id, version);
+        index.upsert(id, prepared);
+    }
+
+    /// The persons most like `details`, best first, above [`SHOWN`], leaving out
+    /// `skip`. Visibility is the caller's business (see the module invariants).
+    pub fn candidates(
+        &self,
+        details: &PersonDetails,
+        limit: usize,
+        skip: impl Fn(&Uuid) -> bool,
+    ) -> Vec<Found<Uuid>> {
+        let probe = prepare(&fields(details));
+        let Ok(index) = self.index.read() else {
+            return Vec::new();
+        };
+        index
+            .candidates(&probe, limit, skip)
+            .into_iter()
+            .filter(|f| f.scored.probability >= SHOWN)
+            .collect()
+    }
+
+    /// Polls the feed every [`FEED_INTERVAL`] until the process ends.
+    pub fn spawn_refresh(self: std::sync::Arc<Self>, store: Store) {
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(FEED_INTERVAL);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                tick.tick().await;
+                if let Err(e) = self.refresh(&store).await {
+                    tracing::warn!(error = %e, "candidate index refresh failed");
+                }
+            }
+        });
+    }
+}
