@@ -304,11 +304,10 @@ fn held_out_script_pairs() {
                 y.keys()
             );
         }
-        skel += usize::from(skeleton(&a) == skeleton(&b));
-        let (m, n) = (metaphone(&a), metaphone(&b));
+        skel += usize::from(skeleton(a) == skeleton(b));
+        let (m, n) = (metaphone(a), metaphone(b));
         dm += usize::from(m.0 == n.0 || m.0 == n.1 || m.1 == n.0);
-        bms +=
-            usize::from(!alternatives(&bm.encode(&a)).is_disjoint(&alternatives(&bm.encode(&b))));
+        bms += usize::from(!alternatives(&bm.encode(a)).is_disjoint(&alternatives(&bm.encode(b))));
     }
     let n = HELD_OUT.len();
     println!("held-out script/Latin pairs: {n}");

@@ -27,25 +27,23 @@ const SPECIMEN_TD3: &str =
 
 const PROBLEM_JSON: &str = "application/problem+json";
 
-/// A level-1 household whose head is a different person every call (the same person
-/// twice would be a likely duplicate, refused until decided).
 fn level_one(arrival_id: &str) -> Value {
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    const GIVEN: [&str; 8] = [
-        "Rashida", "Zubair", "Aung", "Senait", "Farida", "Idris", "Halima", "Tariq",
-    ];
-    const FAMILY: [&str; 8] = [
-        "Ayub", "Warsame", "Tesfaye", "Karimi", "Khatun", "Noori", "Haile", "Rezai",
-    ];
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     json!({
         "arrival_id": arrival_id,
         "size": 5,
         "breakdown": {"f_18_59": 1, "m_18_59": 1, "f_5_11": 1, "m_0_4": 2},
-        "head": {"given_name": GIVEN[n % 8], "family_name": FAMILY[n / 8 % 8], "sex": "M",
-                 "date_of_birth": {"date": format!("{}-01-01", 1950 + n % 50), "precision": "year_only"},
+        "head": {"given_name": "Mohammed", "family_name": "Ayub", "sex": "M",
+                 "original_name": {"text": "محمد ایوب", "script": "Arab"},
+                 "date_of_birth": {"date": "1988-01-01", "precision": "year_only"},
                  "nationalities": ["stateless"], "languages": ["rhg"]}
     })
+}
+
+/// A level-1 household with a head nobody registered before ([`support::distinct_head`]).
+fn another_level_one(arrival_id: &str) -> Value {
+    let mut body = level_one(arrival_id);
+    body["head"] = support::distinct_head();
+    body
 }
 
 // ---------------------------------------------------------------------------------------
@@ -414,7 +412,7 @@ fn site_code(n: usize) -> String {
 async fn registered_person(app: &App, f: &Fixture, org: &'static str) -> String {
     let token = app.token_of(org, Role::Supervisor);
     let (s, h) = app
-        .post_as(&token, "/api/v1/households", level_one(&f.arrival))
+        .post_as(&token, "/api/v1/households", another_level_one(&f.arrival))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{h}");
     h["head_person_id"].as_str().unwrap().to_owned()
@@ -531,15 +529,29 @@ async fn plausible(
         return call;
     }
     if template.starts_with("/api/v1/duplicates/decisions") {
-        // A fresh pair each time: a pair is decided once.
-        let (s, h) = app.post("/api/v1/households", level_one(&f.arrival)).await;
-        assert_eq!(s, StatusCode::CREATED, "{h}");
-        let link = json!({"person_a": f.person, "person_b": h["head_person_id"],
+        // A fresh pair of the caller's organisation each time: a pair is decided once.
+        let org = if caller.0 == "a" { "a" } else { "b" };
+        let supervisor = app.token_of(org, Role::Supervisor);
+        let mut heads = Vec::new();
+        for _ in 0..2 {
+            let (s, h) = app
+                .post_as(
+                    &supervisor,
+                    "/api/v1/households",
+                    another_level_one(&f.arrival),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{h}");
+            heads.push(h["head_person_id"].clone());
+        }
+        let link = json!({"person_a": heads[0], "person_b": heads[1],
                           "decision": "link", "reason": format!("matrix {n}")});
         if method == "POST" && template == "/api/v1/duplicates/decisions" {
             return (template.to_owned(), Some(link));
         }
-        let (s, d) = app.post("/api/v1/duplicates/decisions", link).await;
+        let (s, d) = app
+            .post_as(&supervisor, "/api/v1/duplicates/decisions", link)
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{d}");
         let path = template.replace("{id}", d["id"].as_str().unwrap_or_default());
         return (path, Some(json!({"reason": format!("matrix {n}")})));
@@ -593,7 +605,7 @@ async fn plausible(
         ("PATCH", "/api/v1/arrivals/{id}") => {
             json!({"version": version, "details": {"persons_reported": 600 + n}})
         }
-        ("POST", "/api/v1/households") => level_one(&f.arrival),
+        ("POST", "/api/v1/households") => another_level_one(&f.arrival),
         ("PATCH", "/api/v1/households/{id}") => json!({"version": version, "kind": "family"}),
         ("POST", "/api/v1/households/{id}/members") => json!({"version": version, "members": [
             {"relationship": "child", "person": {"given_name": format!("Nur {n}"), "sex": "F",
@@ -1516,19 +1528,15 @@ on_every_backend!(
         );
 
         // Only the clerk role registers households; only the focal point role lists users.
-        for (i, (token, registers, lists_users)) in [
+        for (token, registers, lists_users) in [
             (&both, true, true),
             (&clerk, true, false),
             (&focal, false, true),
             (&none, false, false),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            // A different person each time: the same one twice is a likely duplicate.
-            let mut body = level_one(&arrival);
-            body["head"]["given_name"] = json!(["Rashida", "Zubair", "Aung", "Senait"][i]);
-            let (s, h) = app.post_as(token, "/api/v1/households", body).await;
+        ] {
+            let (s, h) = app
+                .post_as(token, "/api/v1/households", another_level_one(&arrival))
+                .await;
             let expected = if registers {
                 StatusCode::CREATED
             } else {

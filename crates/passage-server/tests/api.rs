@@ -327,7 +327,9 @@ on_every_backend!(documents_have_their_mrz_verified, |app: App| async move {
 on_every_backend!(lists_page_with_a_cursor, |app: App| async move {
     let arrival = app.arrival().await;
     for _ in 0..7 {
-        let (s, _) = app.post("/api/v1/households", level_one(&arrival)).await;
+        let mut body = level_one(&arrival);
+        body["head"] = support::distinct_head();
+        let (s, _) = app.post("/api/v1/households", body).await;
         assert_eq!(s, StatusCode::CREATED);
     }
     let mut seen = Vec::new();
@@ -393,6 +395,7 @@ on_every_backend!(
         let mut tasks = tokio::task::JoinSet::new();
         for i in 0..40 {
             let mut body = level_one(&arrival);
+            body["head"] = support::distinct_head();
             if i % 2 == 1 {
                 body["arrival_id"] = json!("01900000-0000-7000-8000-000000000000");
             }

@@ -88,6 +88,7 @@ on_every_backend!(
         assert_eq!(h["basis_recorded_by"], "registration_clerk.a");
         assert_eq!(h["basis_recorded_at"], "2026-11-27T10:00:00Z");
         let mut body = level_one(&arrival);
+        body["head"] = support::distinct_head();
         body["legal_basis"] = json!("vital_interest");
         body["purposes"] = json!(["assistance", "registration", "assistance"]);
         let (s, h) = app.post("/api/v1/households", body).await;

@@ -163,7 +163,7 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
         clock,
         auth: auth::AuthConfig::default(),
         throttle: Default::default(),
-        matcher: std::sync::Arc::new(passage_server::matcher::Matcher::load(&store).await?),
+        matcher: std::sync::Arc::new(passage_server::matcher::Matcher::load(store).await?),
     };
     let server = tokio::spawn(passage_server::serve(listener, state, async {
         let _ = stopped.await;

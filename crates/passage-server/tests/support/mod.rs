@@ -39,6 +39,29 @@ macro_rules! on_every_backend {
     };
 }
 
+/// The head of a household nobody registered before in this process: tests that
+/// register many households need different people, since registering the same person
+/// twice is a likely duplicate, refused until decided.
+pub fn distinct_head() -> Value {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    const GIVEN: [&str; 8] = [
+        "Rashida", "Zubair", "Aung", "Senait", "Farida", "Idris", "Halima", "Tariq",
+    ];
+    const SYLLABLES: [&str; 12] = [
+        "ka", "ri", "mo", "su", "ne", "ta", "lo", "bi", "de", "fu", "ga", "ho",
+    ];
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let family: String = [n / 8 % 12, n / 96 % 12, n / 1152 % 12]
+        .iter()
+        .map(|&i| SYLLABLES[i])
+        .collect();
+    json!({
+        "given_name": GIVEN[n % 8], "family_name": family, "sex": "M",
+        "date_of_birth": {"date": format!("{}-01-01", 1950 + n % 50), "precision": "year_only"},
+        "nationalities": ["stateless"], "languages": ["rhg"]
+    })
+}
+
 pub const NOW: OffsetDateTime = datetime!(2026-11-27 10:00 UTC);
 pub const PASSWORD: &str = "a long test password";
 
