@@ -114,26 +114,27 @@ fn add(counts: &mut [Vec<f64>], levels: &Levels, weight: f64) {
     }
 }
 
-/// The starting m: per field, level `k` (best first) gets weight `2^-k`, the
-/// `different` level `2^-(k+2)`, normalised. Agreement is likely for the same person.
+/// m before learning, per field and level in [`Field::levels`] order (missing last,
+/// 0): how often two registrations of one person agree at each level. Estimates from
+/// how registration goes wrong in the field, not measurements: a name is written the
+/// same way a third of the time and otherwise as a spelling variant, another
+/// transliteration, in another order or with a part missing; a date of birth is the
+/// same when documented and only the year (or an estimate two years off) when not;
+/// sex and nationality rarely change; a place of origin is often spelled differently.
+const PRIOR_M: [&[f64]; 8] = [
+    &[0.30, 0.20, 0.12, 0.08, 0.08, 0.10, 0.05, 0.04, 0.03, 0.0],
+    &[0.45, 0.02, 0.03, 0.30, 0.15, 0.05, 0.0],
+    &[0.97, 0.03, 0.0],
+    &[0.95, 0.05, 0.0],
+    &[0.60, 0.25, 0.15, 0.0],
+    &[0.90, 0.05, 0.05, 0.0],
+    &[0.50, 0.30, 0.10, 0.10, 0.0],
+    &[0.80, 0.20, 0.0],
+];
+
+/// The starting m ([`PRIOR_M`]).
 pub fn prior_m() -> Vec<Vec<f64>> {
-    Field::ALL
-        .iter()
-        .map(|field| {
-            let present = field.missing();
-            let raw: Vec<f64> = (0..present)
-                .map(|k| {
-                    let k = if k == field.different() { k + 2 } else { k };
-                    0.5f64.powi(k as i32)
-                })
-                .collect();
-            let total: f64 = raw.iter().sum();
-            raw.iter()
-                .map(|w| w / total)
-                .chain(std::iter::once(0.0))
-                .collect()
-        })
-        .collect()
+    PRIOR_M.iter().map(|row| row.to_vec()).collect()
 }
 
 /// Below this many records, [`reference_model`] rather than learning: EM on a few
@@ -146,7 +147,7 @@ pub const MIN_LEARNING_POPULATION: usize = 2_000;
 /// agrees exactly for about 1 pair in 2,000, a full date of birth for 1 in 10,000 (the
 /// 1 January of undocumented arrivals makes it more), a document number almost never;
 /// sex agrees for half of all pairs, nationality for a third in a mixed flow.
-const REFERENCE_U: [&[f64]; 7] = [
+const REFERENCE_U: [&[f64]; 8] = [
     &[
         0.0005, 0.0005, 0.001, 0.0005, 0.002, 0.01, 0.01, 0.05, 0.9255, 0.0,
     ],
@@ -156,6 +157,7 @@ const REFERENCE_U: [&[f64]; 7] = [
     &[0.05, 0.02, 0.93, 0.0],
     &[0.000_01, 0.0001, 0.999_89, 0.0],
     &[0.01, 0.02, 0.05, 0.92, 0.0],
+    &[0.000_01, 0.999_99, 0.0],
 ];
 
 /// The match prior of the reference model: of the people sharing a blocking key with
@@ -251,39 +253,69 @@ pub fn estimate_m_blocked(
     weights
 }
 
-/// How common each name token is in a population, counted by [`frequency_key`]:
-/// Mohammed and Muhammad count together, Mohammed and Mahmud (one skeleton, two
-/// classes) apart.
-///
-/// The frequency adjustment for a name agreeing at any level better than `different`:
-/// `adj(x) = Σ_t min(0, log2(f̄ / f(t)))` over the tokens `t` of the first name of
-/// `x`, where `f(t)` is the relative frequency of the token's [`frequency_key`] and `f̄ = Σ_k f(k)²` is the
-/// chance that two random tokens share a key (what the level's `u` already counts).
-/// A pair gets `min(adj(a), adj(b))`: a token more common than average lowers the
-/// weight by the log2 of how much more common it is; a rarer one leaves it. The
-/// adjusted weight is `max(w + adj, min(w, 0))`: never below 0 unless `w` already was.
-/// (Applied at every agreeing level, not only `exact`/`variant`: otherwise a common
-/// name agreeing exactly could weigh less than the same name at `skeleton`.)
+/// λ by EM over blocked pairs, m and u fixed as `start` has them: each pair comes
+/// with the set of fields its blocking keys made agree (bit `f` for [`Field`] `f`,
+/// [`crate::prepare::shared_mask`]), which are left out of its likelihood: a field a
+/// pair was blocked on agrees for matches and non-matches alike, and left in it makes
+/// every blocked pair look like a match (measured on the multi-origin benchmark
+/// population: λ 0.9996). The result is the share of matches among blocked pairs.
+pub fn estimate_lambda_masked(
+    pairs: &[(Levels, u8)],
+    start: Weights,
+    iterations: usize,
+) -> Weights {
+    let mut weights = start;
+    if pairs.is_empty() {
+        return weights;
+    }
+    let log = |p: &[Vec<f64>], v: &Levels, mask: u8| -> f64 {
+        Field::ALL
+            .iter()
+            .zip(v)
+            .filter(|(f, l)| **l < f.missing() && mask & (1 << **f as u8) == 0)
+            .map(|(f, &l)| {
+                p.get(*f as usize)
+                    .and_then(|row| row.get(l))
+                    .copied()
+                    .unwrap_or(0.0)
+                    .max(1e-300)
+                    .ln()
+            })
+            .sum()
+    };
+    for _ in 0..iterations {
+        let mut matches = 0.0;
+        let lambda = weights.lambda.clamp(1e-9, 1.0 - 1e-9);
+        for (v, mask) in pairs {
+            let lm = lambda.ln() + log(&weights.m, v, *mask);
+            let lu = (1.0 - lambda).ln() + log(&weights.u, v, *mask);
+            let p = 1.0 / (1.0 + (lu - lm).exp());
+            matches += p;
+        }
+        let new_lambda = matches / pairs.len() as f64;
+        let moved = (new_lambda - weights.lambda).abs();
+        weights.lambda = new_lambda;
+        if moved < 1e-9 {
+            break;
+        }
+    }
+    weights
+}
+
+/// How common each value is among a population's values: relative frequencies and
+/// the chance `f̄ = Σ_v f(v)²` that two random values are equal.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct NameFrequencies {
+struct Counts {
     counts: BTreeMap<String, u64>,
     total: u64,
     mean: f64,
 }
 
-impl NameFrequencies {
-    /// Counts the token keys of each candidate's first name.
-    pub fn from_records(records: &[Candidate]) -> Self {
-        Self::from_candidates(records.iter())
-    }
-
-    /// [`NameFrequencies::from_records`] over any iterator of candidates.
-    pub fn from_candidates<'a>(records: impl Iterator<Item = &'a Candidate>) -> Self {
+impl Counts {
+    fn of(values: impl Iterator<Item = String>) -> Self {
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-        for name in records.filter_map(|r| r.names.first()) {
-            for t in name.tokens() {
-                *counts.entry(frequency_key(t)).or_default() += 1;
-            }
+        for v in values {
+            *counts.entry(v).or_default() += 1;
         }
         let total: u64 = counts.values().sum();
         let mean = if total == 0 {
@@ -301,12 +333,70 @@ impl NameFrequencies {
         }
     }
 
-    /// The relative frequency of a [`frequency_key`] (0 when unseen).
-    pub fn frequency(&self, key: &str) -> f64 {
+    fn frequency(&self, key: &str) -> f64 {
         match (self.counts.get(key), self.total) {
             (Some(&c), t) if t > 0 => c as f64 / t as f64,
             _ => 0.0,
         }
+    }
+
+    /// `min(0, log2(f̄ / f(v)))`: how much less an agreement on this value says than an
+    /// agreement on an average one; 0 for a value rarer than average or unseen.
+    fn adjustment(&self, key: &str) -> f64 {
+        let f = self.frequency(key);
+        if f > 0.0 && self.mean > 0.0 {
+            (self.mean / f).log2().min(0.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// How common each name token and each place of origin is in a population. Tokens
+/// count by [`frequency_key`]: Mohammed and Muhammad together, Mohammed and Mahmud
+/// (one skeleton, two classes) apart.
+///
+/// The frequency adjustment for a name agreeing at any level better than `different`:
+/// `adj(x) = Σ_t min(0, log2(f̄ / f(t)))` over the tokens `t` of the first name of
+/// `x`, where `f(t)` is the relative frequency of the token's [`frequency_key`] and `f̄ = Σ_k f(k)²` is the
+/// chance that two random tokens share a key (what the level's `u` already counts).
+/// A pair gets `min(adj(a), adj(b))`: a token more common than average lowers the
+/// weight by the log2 of how much more common it is; a rarer one leaves it. The
+/// adjusted weight is `max(w + adj, min(w, 0))`: never below 0 unless `w` already was.
+/// (Applied at every agreeing level, not only `exact`/`variant`: otherwise a common
+/// name agreeing exactly could weigh less than the same name at `skeleton`.)
+///
+/// A place of origin agreeing (`equal` or `similar`) is adjusted the same way by the
+/// frequency of the place: when most of a flow comes from Maungdaw, sharing it says
+/// little.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NameFrequencies {
+    tokens: Counts,
+    places: Counts,
+}
+
+impl NameFrequencies {
+    /// Counts the token keys of each candidate's first name, and their places.
+    pub fn from_records(records: &[Candidate]) -> Self {
+        Self::from_candidates(records.iter())
+    }
+
+    /// [`NameFrequencies::from_records`] over any iterator of candidates.
+    pub fn from_candidates<'a>(records: impl Iterator<Item = &'a Candidate> + Clone) -> Self {
+        let tokens = records
+            .clone()
+            .filter_map(|r| r.names.first())
+            .flat_map(|n| n.tokens().iter().map(frequency_key))
+            .collect::<Vec<_>>();
+        Self {
+            tokens: Counts::of(tokens.into_iter()),
+            places: Counts::of(records.filter_map(|r| r.origin.as_deref().map(place_key))),
+        }
+    }
+
+    /// The relative frequency of a [`frequency_key`] (0 when unseen).
+    pub fn frequency(&self, key: &str) -> f64 {
+        self.tokens.frequency(key)
     }
 
     /// The adjustment of one name (≤ 0), with the tokens that lowered it.
@@ -314,17 +404,30 @@ impl NameFrequencies {
         let mut total = 0.0;
         let mut common = Vec::new();
         for t in name.tokens() {
-            let f = self.frequency(&frequency_key(t));
-            if f > 0.0 && self.mean > 0.0 {
-                let a = (self.mean / f).log2();
-                if a < 0.0 {
-                    total += a;
-                    common.push(format!("{} ({:.1}%)", t.text, 100.0 * f));
-                }
+            let key = frequency_key(t);
+            let a = self.tokens.adjustment(&key);
+            if a < 0.0 {
+                total += a;
+                common.push(format!("{} ({:.1}%)", t.text, 100.0 * self.frequency(&key)));
             }
         }
         (total, common)
     }
+
+    /// The adjustment of a place of origin (≤ 0), and its share of the population.
+    pub fn place_adjustment(&self, place: &str) -> (f64, f64) {
+        let key = place_key(place);
+        (self.places.adjustment(&key), self.places.frequency(&key))
+    }
+}
+
+/// What place frequencies count a place by: the consonant skeleton of its words, so
+/// Maungdaw and Maung Daw count together.
+pub fn place_key(place: &str) -> String {
+    crate::translit::to_latin(place)
+        .split(' ')
+        .map(crate::keys::skeleton)
+        .collect()
 }
 
 /// What name frequencies count a token by: its variant class (`class:mohammed`) when

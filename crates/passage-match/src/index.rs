@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 use crate::prepare::Prepared;
-use crate::score::{Candidate, Model, Scored};
+use crate::score::{Adjustment, Candidate, Model, Scored};
 
 /// Posting lists longer than this are skipped at query time.
 pub const MAX_LIVE_BLOCK: usize = 2_000;
@@ -29,7 +29,7 @@ struct Entry<Id> {
     id: Id,
     candidate: Candidate,
     keys: Vec<u64>,
-    adjustment: f64,
+    adjustment: Adjustment,
 }
 
 /// A person found for a probe, with the score and its explanation.
@@ -90,7 +90,7 @@ impl<Id: Clone + Eq + Hash> Index<Id> {
         for k in &person.keys {
             self.postings.entry(*k).or_default().push(slot);
         }
-        let adjustment = self.model.name_adjustment_of(&person.candidate);
+        let adjustment = self.model.adjustment_of(&person.candidate);
         if let Some(e) = self.entries.get_mut(slot as usize) {
             *e = Some(Entry {
                 id: id.clone(),
@@ -138,7 +138,7 @@ impl<Id: Clone + Eq + Hash> Index<Id> {
             .collect();
         slots.sort_unstable();
         slots.dedup();
-        let adjustment = self.model.name_adjustment_of(&probe.candidate);
+        let adjustment = self.model.adjustment_of(&probe.candidate);
         let mut ranked: Vec<(f64, u32)> = slots
             .into_iter()
             .filter_map(|s| {

@@ -53,6 +53,7 @@ use std::sync::LazyLock;
 use rphonetic::DoubleMetaphone;
 
 use crate::name::Name;
+use crate::score::Field;
 use crate::variants::{self, ClassId};
 
 /// What a leading vowel becomes in the skeleton.
@@ -249,8 +250,11 @@ pub enum BlockKey {
     /// Token keys sorted: survives swapped given and family names; with three tokens
     /// or more also every pair, which survives a missing part.
     SortedTokens(String),
-    /// One name token's key and the date of birth (the full date where known, else the
-    /// year): survives a typo or a change in any other name part.
+    /// The sorted token keys and the birth year: swapped names of a common name, whose
+    /// bare sorted key is too common to use.
+    SortedYear { tokens: String, year: i32 },
+    /// One name token's key and the full date of birth: survives a typo or a change in
+    /// any other name part.
     TokenBirth { token: String, birth: String },
     /// A document number, upper-case letters and digits only.
     Document(String),
@@ -261,12 +265,36 @@ pub enum BlockKey {
     Phone(String),
 }
 
+impl BlockKey {
+    /// The fields two records sharing this key agree on because they share it: they
+    /// say nothing about whether the pair is one person, so learning leaves them out.
+    pub fn blocked_fields(&self) -> &'static [Field] {
+        match self {
+            Self::NameYear { .. } | Self::SortedYear { .. } | Self::TokenBirth { .. } => {
+                &[Field::Name, Field::BirthDate]
+            }
+            Self::NameNationality { .. } => &[Field::Name, Field::Nationality],
+            Self::SortedTokens(_) => &[Field::Name],
+            Self::Document(_) | Self::DocumentNear(_) => &[Field::Document],
+            Self::Phone(_) => &[Field::Phone],
+        }
+    }
+
+    /// [`BlockKey::blocked_fields`] as a bit set over [`Field`]s.
+    pub fn blocked_mask(&self) -> u8 {
+        self.blocked_fields()
+            .iter()
+            .fold(0, |mask, f| mask | (1 << *f as u8))
+    }
+}
+
 impl fmt::Display for BlockKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NameYear { name, year } => write!(f, "ny:{name}:{year}"),
             Self::NameNationality { name, nationality } => write!(f, "nn:{name}:{nationality}"),
             Self::SortedTokens(s) => write!(f, "st:{s}"),
+            Self::SortedYear { tokens, year } => write!(f, "sy:{tokens}:{year}"),
             Self::TokenBirth { token, birth } => write!(f, "tb:{token}:{birth}"),
             Self::Document(d) => write!(f, "doc:{d}"),
             Self::DocumentNear(d) => write!(f, "doc~:{d}"),
@@ -347,11 +375,11 @@ pub fn keys_of(source: &KeySource<'_>) -> Vec<BlockKey> {
                     nationality: n.clone(),
                 });
             }
-            let birth = match (source.birth_date, source.birth_year) {
-                (Some((y, m, d)), _) => Some(format!("{y}-{m:02}-{d:02}")),
-                (None, Some(y)) => Some(y.to_string()),
-                (None, None) => None,
-            };
+            // A full date only: a name part with a birth year alone ("Mohammed" born
+            // 1990) finds thousands in a large population.
+            let birth = source
+                .birth_date
+                .map(|(y, m, d)| format!("{y}-{m:02}-{d:02}"));
             if let Some(birth) = birth {
                 for t in tokens.iter().filter(|t| t.key.len() >= 2) {
                     keys.insert(BlockKey::TokenBirth {
@@ -363,7 +391,14 @@ pub fn keys_of(source: &KeySource<'_>) -> Vec<BlockKey> {
             let mut sorted: Vec<&str> = tokens.iter().map(|t| t.key.as_str()).collect();
             sorted.sort_unstable();
             sorted.dedup();
-            keys.insert(BlockKey::SortedTokens(sorted.join(" ")));
+            let sorted_key = sorted.join(" ");
+            if let Some(year) = source.birth_year {
+                keys.insert(BlockKey::SortedYear {
+                    tokens: sorted_key.clone(),
+                    year,
+                });
+            }
+            keys.insert(BlockKey::SortedTokens(sorted_key));
             if sorted.len() >= 3 {
                 let firsts: Vec<&str> = tokens
                     .iter()
@@ -398,15 +433,17 @@ pub fn keys_of(source: &KeySource<'_>) -> Vec<BlockKey> {
             keys.insert(BlockKey::Document(d));
         }
     }
-    if let Some(phone) = source.phone {
-        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-        if digits.len() >= 7 {
-            keys.insert(BlockKey::Phone(
-                digits[digits.len().saturating_sub(9)..].to_owned(),
-            ));
-        }
+    if let Some(phone) = source.phone.and_then(phone_key) {
+        keys.insert(BlockKey::Phone(phone));
     }
     keys.into_iter().collect()
+}
+
+/// The last nine digits of a phone number, so that one number written with or without
+/// its country code or trunk 0 gives one key; None below seven digits.
+pub fn phone_key(phone: &str) -> Option<String> {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() >= 7).then(|| digits[digits.len().saturating_sub(9)..].to_owned())
 }
 
 /// The token keys in order, concatenated, doubles at the joins collapsed: spacing does

@@ -3,7 +3,7 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use crate::keys::{BlockKey, KeySource, keys_of};
+use crate::keys::{BlockKey, KeySource, keys_of, phone_key};
 use crate::name::Name;
 use crate::score::{BirthDate, Candidate, Sex, document_numbers};
 use crate::translit::to_latin;
@@ -36,12 +36,39 @@ pub struct Prepared {
     pub keys: Vec<u64>,
 }
 
-/// The hash a blocking key is indexed by. Stable within one build of the program; a
-/// collision only adds a candidate, which scoring then rejects.
+/// Bits of a key hash that carry the key's [`BlockKey::blocked_mask`].
+const MASK_BITS: u32 = 8;
+
+/// The hash a blocking key is indexed by: its low [`MASK_BITS`] bits are the fields the
+/// key blocks on ([`blocked_mask`]), the rest a hash of the key. Stable within one
+/// build of the program; a collision only adds a candidate, which scoring then rejects.
 pub fn key_hash(key: &BlockKey) -> u64 {
     let mut h = DefaultHasher::new();
     key.hash(&mut h);
-    h.finish()
+    (h.finish() << MASK_BITS) | u64::from(key.blocked_mask())
+}
+
+/// The fields blocked on by a key hash ([`key_hash`]), as a bit set over fields.
+pub fn blocked_mask(hash: u64) -> u8 {
+    (hash & ((1 << MASK_BITS) - 1)) as u8
+}
+
+/// The fields two records agree on because of the keys they share: the union of the
+/// [`blocked_mask`]s of keys in both sorted lists.
+pub fn shared_mask(a: &[u64], b: &[u64]) -> u8 {
+    let (mut i, mut j, mut mask) = (0, 0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                mask |= blocked_mask(*x);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    mask
 }
 
 fn present(s: &Option<String>) -> Option<&str> {
@@ -79,10 +106,27 @@ pub fn prepare(fields: &PersonFields) -> Prepared {
     nationalities.dedup();
     let documents = document_numbers(&fields.documents);
     let place = |s: &Option<String>| present(s).map(to_latin).filter(|s| !s.is_empty());
+    // The day and month of an estimated date are no information (undocumented arrivals
+    // are often given 1 January): only its year is compared.
+    let birth = fields.birth.map(|b| {
+        if b.estimated {
+            BirthDate {
+                month: None,
+                day: None,
+                ..b
+            }
+        } else {
+            b
+        }
+    });
+    let phones: Vec<String> = present(&fields.phone)
+        .and_then(phone_key)
+        .into_iter()
+        .collect();
     let keys = keys_of(&KeySource {
         names: &names,
-        birth_year: fields.birth.and_then(|b| b.year),
-        birth_date: fields.birth.and_then(|b| Some((b.year?, b.month?, b.day?))),
+        birth_year: birth.and_then(|b| b.year),
+        birth_date: birth.and_then(|b| Some((b.year?, b.month?, b.day?))),
         nationalities: &nationalities,
         documents: &documents,
         phone: present(&fields.phone),
@@ -93,12 +137,13 @@ pub fn prepare(fields: &PersonFields) -> Prepared {
     Prepared {
         candidate: Candidate {
             names,
-            birth: fields.birth,
+            birth,
             sex: fields.sex,
             nationalities,
             origin: place(&fields.origin),
             documents,
             address: place(&fields.address),
+            phones,
         },
         keys,
     }

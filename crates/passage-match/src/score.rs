@@ -55,6 +55,8 @@ pub struct Candidate {
     pub documents: Vec<String>,
     /// Where the person lives or was registered to live (street, locality, postcode).
     pub address: Option<String>,
+    /// Phone numbers, compared by their last nine digits.
+    pub phones: Vec<String>,
 }
 
 impl Candidate {
@@ -81,9 +83,10 @@ pub enum Field {
     Origin,
     Document,
     Address,
+    Phone,
 }
 
-pub const FIELDS: usize = 7;
+pub const FIELDS: usize = 8;
 
 impl Field {
     pub const ALL: [Self; FIELDS] = [
@@ -94,6 +97,7 @@ impl Field {
         Self::Origin,
         Self::Document,
         Self::Address,
+        Self::Phone,
     ];
 
     /// The level names, best first; the last is always `missing`.
@@ -120,7 +124,7 @@ impl Field {
                 "different",
                 "missing",
             ],
-            Self::Sex => &["agree", "different", "missing"],
+            Self::Sex | Self::Phone => &["agree", "different", "missing"],
             Self::Document => &["agree", "one-edit", "different", "missing"],
             Self::Address => &["equal", "similar", "partial", "different", "missing"],
             Self::Nationality => &["shared", "different", "missing"],
@@ -147,6 +151,7 @@ impl Field {
             Self::Origin => "place of origin",
             Self::Document => "document number",
             Self::Address => "address",
+            Self::Phone => "phone",
         }
     }
 }
@@ -174,14 +179,17 @@ pub fn levels(a: &Candidate, b: &Candidate) -> Levels {
 }
 
 fn compare_with(a: &Candidate, b: &Candidate, explain: bool) -> Comparison {
+    let name = names(a, b, explain);
+    let names_differ = name.0 >= name_index(NameLevel::Different);
     let fields = [
-        names(a, b, explain),
+        name,
         birth(a.birth, b.birth, explain),
         sex(a.sex, b.sex, explain),
         nationality(&a.nationalities, &b.nationalities, explain),
         origin(a.origin.as_deref(), b.origin.as_deref(), explain),
         documents(&a.documents, &b.documents, explain),
         address(a.address.as_deref(), b.address.as_deref(), explain),
+        phones(&a.phones, &b.phones, names_differ, explain),
     ];
     let levels = std::array::from_fn(|i| fields[i].0);
     let explanations = fields.map(|(_, e)| e);
@@ -381,11 +389,23 @@ fn origin(a: Option<&str>, b: Option<&str>, explain: bool) -> (usize, String) {
     }
     let jw = compare::jaro_winkler(&a, &b);
     if jw >= ORIGIN_JW {
-        (
+        return (
             1,
             say!(
                 explain,
                 "similar place of origin (Jaro-Winkler {jw:.2}): {a} / {b}"
+            ),
+        );
+    }
+    // Place names are transliterated like personal names: Maungdaw, Maung Daw, Mongdu.
+    let skeleton = |s: &str| -> String { s.split(' ').map(crate::keys::skeleton).collect() };
+    let (sa, sb) = (skeleton(&a), skeleton(&b));
+    if sa.len() >= 3 && sa == sb {
+        (
+            1,
+            say!(
+                explain,
+                "place of origin spelled differently (consonants {sa}): {a} / {b}"
             ),
         )
     } else {
@@ -450,6 +470,31 @@ fn documents(a: &[String], b: &[String], explain: bool) -> (usize, String) {
             say!(explain, "document numbers one character apart: {x} / {y}"),
         ),
         None => (2, say!(explain, "different document numbers")),
+    }
+}
+
+/// Phones, by their last nine digits. A phone shared under different names is a
+/// household's (or a neighbour's) phone: no evidence either way, so `missing`.
+fn phones(a: &[String], b: &[String], names_differ: bool, explain: bool) -> (usize, String) {
+    let keys = |list: &[String]| -> Vec<String> {
+        list.iter()
+            .filter_map(|p| crate::keys::phone_key(p))
+            .collect()
+    };
+    let (a, b) = (keys(a), keys(b));
+    if a.is_empty() || b.is_empty() {
+        return missing(Field::Phone, "phone", explain);
+    }
+    match a.iter().find(|p| b.contains(p)) {
+        Some(p) if names_differ => (
+            Field::Phone.missing(),
+            say!(
+                explain,
+                "same phone (…{p}) under another name: a household's phone, not counted"
+            ),
+        ),
+        Some(p) => (0, say!(explain, "same phone number (last digits …{p})")),
+        None => (1, say!(explain, "different phone numbers")),
     }
 }
 
@@ -594,34 +639,41 @@ impl Model {
         &self.frequencies
     }
 
-    /// The name-frequency adjustment of one candidate (≤ 0; 0 without a name). A
-    /// pair's adjustment is the lower of its two: compute it once per record and pass
-    /// it to [`Model::total`].
-    pub fn name_adjustment_of(&self, c: &Candidate) -> f64 {
-        c.names
-            .first()
-            .map_or(0.0, |n| self.frequencies.adjustment(n).0)
+    /// The frequency adjustments of one candidate (each ≤ 0; 0 without the value). A
+    /// pair's adjustment is the lower of its two ([`Adjustment::pair`]): compute it once
+    /// per record and pass it to [`Model::total`].
+    pub fn adjustment_of(&self, c: &Candidate) -> Adjustment {
+        Adjustment {
+            name: c
+                .names
+                .first()
+                .map_or(0.0, |n| self.frequencies.adjustment(n).0),
+            origin: c
+                .origin
+                .as_deref()
+                .map_or(0.0, |o| self.frequencies.place_adjustment(o).0),
+        }
     }
 
     /// The total weight of a pair, as [`Model::score`] gives it, without explanations:
     /// what batch scoring runs millions of times. `adj_a` and `adj_b` are
-    /// [`Model::name_adjustment_of`] each side.
-    pub fn total(&self, a: &Candidate, adj_a: f64, b: &Candidate, adj_b: f64) -> f64 {
-        self.total_of_levels(&levels(a, b), adj_a.min(adj_b))
+    /// [`Model::adjustment_of`] each side.
+    pub fn total(&self, a: &Candidate, adj_a: Adjustment, b: &Candidate, adj_b: Adjustment) -> f64 {
+        self.total_of_levels(&levels(a, b), adj_a.pair(adj_b))
     }
 
-    /// The total weight of a comparison vector with a pair's name adjustment.
-    pub fn total_of_levels(&self, levels: &Levels, name_adjustment: f64) -> f64 {
+    /// The total weight of a comparison vector with a pair's adjustments.
+    pub fn total_of_levels(&self, levels: &Levels, adjustment: Adjustment) -> f64 {
         let mut total = 0.0;
-        for (f, &level) in levels.iter().enumerate() {
-            let Some(&w) = self.table.get(f).and_then(|row| row.get(level)) else {
+        for (field, &level) in Field::ALL.iter().zip(levels) {
+            let Some(&w) = self
+                .table
+                .get(*field as usize)
+                .and_then(|row| row.get(level))
+            else {
                 continue;
             };
-            total += if f == Field::Name as usize && level < name_index(NameLevel::Different) {
-                (w + name_adjustment).max(w.min(0.0))
-            } else {
-                w
-            };
+            total += adjusted(w, adjustment.of(*field, level));
         }
         total
     }
@@ -634,22 +686,19 @@ impl Model {
     /// Scores a pair. Total, probability and levels are symmetric in the arguments.
     pub fn score(&self, a: &Candidate, b: &Candidate) -> Scored {
         let c = compare_candidates(a, b);
+        let adjustment = self.adjustment_of(a).pair(self.adjustment_of(b));
         let mut fields = Vec::with_capacity(FIELDS);
         let mut total = 0.0;
         for ((field, &level), explanation) in Field::ALL.iter().zip(&c.levels).zip(c.explanations) {
-            let mut weight = self.table[*field as usize][level];
+            let raw = self.table[*field as usize][level];
+            let weight = adjusted(raw, adjustment.of(*field, level));
             let mut explanation = explanation;
-            if *field == Field::Name && level < name_index(NameLevel::Different) {
-                let (adj, common) = self.name_adjustment(a, b);
-                let adjusted = (weight + adj).max(weight.min(0.0));
-                if adjusted < weight {
-                    let adj = adjusted - weight;
-                    weight = adjusted;
-                    explanation.push_str(&format!(
-                        "; {adj:.2} for common name parts: {}",
-                        common.join(", ")
-                    ));
-                }
+            if weight < raw {
+                explanation.push_str(&format!(
+                    "; {:.2} because {}",
+                    weight - raw,
+                    self.why_common(*field, a, b)
+                ));
             }
             total += weight;
             fields.push(FieldContribution {
@@ -666,16 +715,72 @@ impl Model {
         }
     }
 
-    fn name_adjustment(&self, a: &Candidate, b: &Candidate) -> (f64, Vec<String>) {
-        let adj = |c: &Candidate| {
-            c.names
-                .first()
-                .map(|n| self.frequencies.adjustment(n))
-                .unwrap_or_default()
-        };
-        let (x, y) = (adj(a), adj(b));
-        if (x.0, &x.1) <= (y.0, &y.1) { x } else { y }
+    /// Which common values lowered a field's weight, in words.
+    fn why_common(&self, field: Field, a: &Candidate, b: &Candidate) -> String {
+        match field {
+            Field::Name => {
+                let of = |c: &Candidate| {
+                    c.names
+                        .first()
+                        .map(|n| self.frequencies.adjustment(n))
+                        .unwrap_or_default()
+                };
+                let (x, y) = (of(a), of(b));
+                let common = if (x.0, &x.1) <= (y.0, &y.1) { x.1 } else { y.1 };
+                format!("common name parts: {}", common.join(", "))
+            }
+            _ => {
+                let of = |c: &Candidate| {
+                    c.origin.as_deref().map(|o| {
+                        let (adj, share) = self.frequencies.place_adjustment(o);
+                        (adj, o.to_owned(), share)
+                    })
+                };
+                let worst = [of(a), of(b)]
+                    .into_iter()
+                    .flatten()
+                    .min_by(|x, y| x.0.total_cmp(&y.0));
+                match worst {
+                    Some((_, place, share)) => {
+                        format!("a common place: {place} ({:.1}%)", 100.0 * share)
+                    }
+                    None => "a common value".to_owned(),
+                }
+            }
+        }
     }
+}
+
+/// The frequency adjustments of a record or a pair (each ≤ 0).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Adjustment {
+    pub name: f64,
+    pub origin: f64,
+}
+
+impl Adjustment {
+    /// A pair's adjustment: the lower of the two, field by field.
+    pub fn pair(self, other: Self) -> Self {
+        Self {
+            name: self.name.min(other.name),
+            origin: self.origin.min(other.origin),
+        }
+    }
+
+    /// The adjustment of a field at a level: only agreeing levels are adjusted.
+    fn of(self, field: Field, level: usize) -> f64 {
+        match field {
+            Field::Name if level < name_index(NameLevel::Different) => self.name,
+            Field::Origin if level < Field::Origin.different() => self.origin,
+            _ => 0.0,
+        }
+    }
+}
+
+/// A weight with an adjustment: `max(w + adj, min(w, 0))`, never below 0 unless `w`
+/// already was.
+fn adjusted(w: f64, adjustment: f64) -> f64 {
+    (w + adjustment).max(w.min(0.0))
 }
 
 /// The match probability of a total weight given the prior λ.
