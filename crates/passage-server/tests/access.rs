@@ -608,8 +608,7 @@ async fn plausible(
         ("POST", "/api/v1/households") => another_level_one(&f.arrival),
         ("PATCH", "/api/v1/households/{id}") => json!({"version": version, "kind": "family"}),
         ("POST", "/api/v1/households/{id}/members") => json!({"version": version, "members": [
-            {"relationship": "child", "person": {"given_name": format!("Nur {n}"), "sex": "F",
-             "date_of_birth": {"date": "2017-05-01", "precision": "estimated"}}}
+            {"relationship": "child", "person": support::distinct_head()}
         ]}),
         ("PATCH", "/api/v1/persons/{id}") => json!({
             "version": version, "details": {"place_of_origin": format!("Maungdaw {n}")}

@@ -74,6 +74,18 @@ on_every_backend!(
             "{name}"
         );
 
+        // Who may not register is refused before any candidate is looked up.
+        let screening = app.token_of("a", Role::ScreeningOfficer);
+        let (s, refused) = app
+            .post_as(
+                &screening,
+                "/api/v1/households",
+                household(&arrival, muhammad()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{refused}");
+        assert!(refused.get("candidates").is_none(), "{refused}");
+
         // The same answer before registering.
         let (s, check) = app
             .post_as(

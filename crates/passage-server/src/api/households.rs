@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
+use passage_domain::access::{Action, Resource};
 use passage_domain::error::Problems;
 use passage_domain::household::{Breakdown, GroupKind, HouseholdRegistration, MemberDetails};
 use passage_domain::person::{PersonDetails, RegistrationLevel};
@@ -60,6 +61,8 @@ pub async fn create(
 ) -> Result<(StatusCode, HeaderMap, Json<Household>), ApiError> {
     let not_duplicates = registration.not_duplicates.clone();
     let valid = registration.validated(app.clock.today())?;
+    // Who may not register learns nothing of who is registered.
+    p.require(Action::Create, Resource::Household)?;
     let persons: Vec<&PersonDetails> = std::iter::once(&valid.head)
         .chain(valid.members.iter().map(|m| &m.person))
         .collect();
@@ -162,6 +165,7 @@ pub async fn add_members(
         }
     }
     problems.finish(())?;
+    p.require(Action::Update, Resource::Household)?;
     let details: Vec<PersonDetails> = members.iter().map(|m| m.person.clone()).collect();
     let persons: Vec<&PersonDetails> = details.iter().collect();
     let guarded = duplicates::guard(&app, &p, &persons, body.not_duplicates.as_ref()).await?;
