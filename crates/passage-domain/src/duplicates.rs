@@ -11,8 +11,8 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::data_protection::clean_text;
 use crate::error::{Problems, ValidationErrors};
-use crate::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -40,9 +40,6 @@ impl DecisionKind {
             .find(|k| k.code() == code)
     }
 }
-
-/// Longest reason kept.
-pub const MAX_REASON: usize = 1_000;
 
 /// A decision as a client sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -83,19 +80,12 @@ impl NewDecision {
     }
 }
 
-/// A reason, cleaned: required, at most [`MAX_REASON`] characters.
+/// A reason, cleaned ([`clean_text`]): required.
 pub fn validated_reason(p: &mut Problems, field: &str, reason: &str) -> String {
-    match text::clean(reason) {
-        None => {
-            p.add(field, "required: say why");
-            String::new()
-        }
-        Some(r) if r.chars().count() > MAX_REASON => {
-            p.add(field, format!("longer than {MAX_REASON} characters"));
-            r
-        }
-        Some(r) => r,
-    }
+    clean_text(p, field, Some(reason)).unwrap_or_else(|| {
+        p.add(field, "required: say why");
+        String::new()
+    })
 }
 
 /// A recorded decision.

@@ -15,9 +15,9 @@
 //!    pair's blocked-on fields left out ([`crate::em::estimate_lambda_masked`]); then
 //!    λ rescaled from blocked pairs to all pairs. m stays at its prior
 //!    ([`crate::em::prior_m`]): learned by EM on blocked pairs it found the wrong two
-//!    classes on the multi-origin benchmark population (names, sex, nationality and
-//!    origin agree together among different people sharing a key), F1 0.003 to 0.03;
-//!    with m at its prior, 0.74 on 30,000 of those records.
+//!    classes on the multi-origin benchmark population, because names, sex,
+//!    nationality and origin agree together among different people sharing a key
+//!    (`bench/dedup/run.py` prints the figures of the model as it is).
 //! 4. **Scoring**: every candidate pair once, on every thread.
 //! 5. **Clustering** ([`crate::cluster`]): complete linkage above the threshold.
 //!

@@ -257,8 +257,8 @@ pub fn estimate_m_blocked(
 /// with the set of fields its blocking keys made agree (bit `f` for [`Field`] `f`,
 /// [`crate::prepare::shared_mask`]), which are left out of its likelihood: a field a
 /// pair was blocked on agrees for matches and non-matches alike, and left in it makes
-/// every blocked pair look like a match (measured on the multi-origin benchmark
-/// population: λ 0.9996). The result is the share of matches among blocked pairs.
+/// every blocked pair look like a match (λ near 1 on the multi-origin benchmark
+/// population). The result is the share of matches among blocked pairs.
 pub fn estimate_lambda_masked(
     pairs: &[(Levels, u8)],
     start: Weights,

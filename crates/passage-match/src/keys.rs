@@ -416,12 +416,7 @@ pub fn keys_of(source: &KeySource<'_>) -> Vec<BlockKey> {
             }
         }
     }
-    for doc in source.documents {
-        let d: String = doc
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
+    for d in crate::score::document_numbers(source.documents) {
         if d.len() >= 4 {
             if d.len() >= DOCUMENT_NEAR_MIN_LEN {
                 for i in 0..d.len() {

@@ -129,8 +129,16 @@ impl Matcher {
             }
         }
         let live: Vec<&FeedEntry> = entries.iter().filter(|e| !e.gone).collect();
-        let prepared: Vec<_> = live.iter().map(|e| prepare(&fields(&e.details))).collect();
-        let model = batch::learn(&prepared, &Options::default());
+        let persons: Vec<PersonFields> = live.iter().map(|e| fields(&e.details)).collect();
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let prepared = batch::prepare_all(&persons, threads, &|_, _, _| {});
+        let model = batch::learn(
+            &prepared,
+            &Options {
+                threads,
+                ..Options::default()
+            },
+        );
         let mut index = Index::new(model);
         for (e, p) in live.iter().zip(prepared) {
             index.upsert(e.id, p);
@@ -206,8 +214,8 @@ impl Matcher {
         index.upsert(id, prepared);
     }
 
-    /// The persons most like `details`, best first, above [`SHOWN`], leaving out
-    /// `skip`. Visibility is the caller's business (see the module invariants).
+    /// The persons most like `details`, best first, leaving out `skip`. Visibility is
+    /// the caller's business (see the module invariants).
     pub fn candidates(
         &self,
         details: &PersonDetails,
@@ -218,11 +226,7 @@ impl Matcher {
         let Ok(index) = self.index.read() else {
             return Vec::new();
         };
-        index
-            .candidates(&probe, limit, skip)
-            .into_iter()
-            .filter(|f| f.scored.probability >= SHOWN)
-            .collect()
+        index.candidates(&probe, limit, skip)
     }
 
     /// Polls the feed every [`FEED_INTERVAL`] until the process ends.

@@ -19,7 +19,7 @@ use super::DEFAULT_LIMIT;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::{Body, Id, Query};
-use crate::matcher::{LIKELY, field_scores};
+use crate::matcher::{LIKELY, SHOWN, field_scores};
 use crate::problem::{ApiError, Problem};
 
 /// Most candidates shown for one person.
@@ -41,20 +41,26 @@ pub struct Candidate {
     pub fields: Vec<FieldScore>,
 }
 
-/// Candidates the caller may see, best first; and the likely ones the caller may not
-/// see (another organisation's registrations), as ids, for the review queue.
+/// Candidates at or above `at_least` the caller may see, best first; and the likely
+/// ones the caller may not see (another organisation's registrations), as ids, for
+/// the review queue. Each candidate shown is read through the store, so the caller's
+/// visibility applies and the read is audited.
 pub async fn candidates_for(
     app: &AppState,
     p: &Principal,
     details: &PersonDetails,
     skip: &HashSet<Uuid>,
+    at_least: f64,
 ) -> Result<(Vec<Candidate>, Vec<(Uuid, f64, Vec<FieldScore>)>), ApiError> {
     let found = app
         .matcher
         .candidates(details, MAX_CANDIDATES, |id| skip.contains(id));
     let mut shown = Vec::new();
     let mut hidden = Vec::new();
-    for f in found {
+    for f in found
+        .into_iter()
+        .filter(|f| f.scored.probability >= at_least)
+    {
         let fields = field_scores(&f.scored);
         match app.store.person(p, f.id).await {
             Ok(Some(person)) => shown.push(Candidate {
@@ -125,7 +131,7 @@ pub async fn check(
 ) -> Result<Json<CandidateList>, ApiError> {
     p.require(Action::Read, Resource::Duplicate)?;
     let details = req.person.validated(app.clock.today())?;
-    let (candidates, _) = candidates_for(&app, &p, &details, &HashSet::new()).await?;
+    let (candidates, _) = candidates_for(&app, &p, &details, &HashSet::new(), SHOWN).await?;
     Ok(Json(CandidateList { candidates }))
 }
 
@@ -153,7 +159,7 @@ pub async fn of_person(
             });
         }
     }
-    let (candidates, _) = candidates_for(&app, &p, &person.details, &skip).await?;
+    let (candidates, _) = candidates_for(&app, &p, &person.details, &skip, SHOWN).await?;
     Ok(Json(CandidateList { candidates }))
 }
 
@@ -287,9 +293,10 @@ pub async fn guard(
         reason,
     };
     for person in persons {
-        let (shown, hidden) = candidates_for(app, p, person, &HashSet::new()).await?;
+        // Only likely candidates can stop a registration: only they are read.
+        let (likely, hidden) = candidates_for(app, p, person, &HashSet::new(), LIKELY).await?;
         let mut declared = Vec::new();
-        for c in shown.into_iter().filter(|c| c.likely) {
+        for c in likely {
             if declared_ids.contains(&c.person_id) {
                 declared.push(c.person_id);
             } else {
