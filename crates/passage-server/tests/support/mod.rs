@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
+pub mod access;
+
 use std::collections::HashMap;
 
 use axum::Router;
