@@ -15,8 +15,8 @@ mod support;
 
 use Action::{Read, Update};
 use Resource::{AuditLog, Document, Household, Person};
-use support::App;
 use support::access::*;
+use support::{App, SPECIMEN_TD3};
 
 // ---------------------------------------------------------------------------------------
 // 2. Organisation isolation

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 mod support;
 
 use support::access::*;
-use support::{App, PASSWORD};
+use support::{App, PASSWORD, SPECIMEN_TD3, level_one};
 
 // ---------------------------------------------------------------------------------------
 // 1. The access matrix

@@ -11,22 +11,7 @@ use tower::ServiceExt;
 #[macro_use]
 mod support;
 
-use support::App;
-
-const SPECIMEN_TD3: &str =
-    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
-
-fn level_one(arrival_id: &str) -> Value {
-    json!({
-        "arrival_id": arrival_id,
-        "size": 5,
-        "breakdown": {"f_18_59": 1, "m_18_59": 1, "f_5_11": 1, "m_0_4": 2},
-        "head": {"given_name": "Mohammed", "family_name": "Ayub", "sex": "M",
-                 "original_name": {"text": "محمد ایوب", "script": "Arab"},
-                 "date_of_birth": {"date": "1988-01-01", "precision": "year_only"},
-                 "nationalities": ["stateless"], "languages": ["rhg"]}
-    })
-}
+use support::{App, SPECIMEN_TD3, level_one};
 
 on_every_backend!(
     level_one_household_gets_numbers_and_can_be_found,

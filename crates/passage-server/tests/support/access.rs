@@ -9,24 +9,9 @@ use passage_server::{AppState, Clock};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::{App, PASSWORD};
-
-pub const SPECIMEN_TD3: &str =
-    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+use super::{App, PASSWORD, level_one};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
-
-pub fn level_one(arrival_id: &str) -> Value {
-    json!({
-        "arrival_id": arrival_id,
-        "size": 5,
-        "breakdown": {"f_18_59": 1, "m_18_59": 1, "f_5_11": 1, "m_0_4": 2},
-        "head": {"given_name": "Mohammed", "family_name": "Ayub", "sex": "M",
-                 "original_name": {"text": "محمد ایوب", "script": "Arab"},
-                 "date_of_birth": {"date": "1988-01-01", "precision": "year_only"},
-                 "nationalities": ["stateless"], "languages": ["rhg"]}
-    })
-}
 
 /// A level-1 household with a head nobody registered before ([`super::distinct_head`]).
 pub fn another_level_one(arrival_id: &str) -> Value {

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
 pub mod access;
+pub mod data_protection;
 
 use std::collections::HashMap;
 
@@ -61,6 +62,23 @@ pub fn distinct_head() -> Value {
         "given_name": GIVEN[n % 8], "family_name": family, "sex": "M",
         "date_of_birth": {"date": format!("{}-01-01", 1950 + n % 50), "precision": "year_only"},
         "nationalities": ["stateless"], "languages": ["rhg"]
+    })
+}
+
+/// The ICAO 9303 TD3 specimen (Anna Maria Eriksson, Utopia).
+pub const SPECIMEN_TD3: &str =
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+
+/// A level-1 household of five headed by Mohammed Ayub, stateless, born 1988.
+pub fn level_one(arrival_id: &str) -> Value {
+    json!({
+        "arrival_id": arrival_id,
+        "size": 5,
+        "breakdown": {"f_18_59": 1, "m_18_59": 1, "f_5_11": 1, "m_0_4": 2},
+        "head": {"given_name": "Mohammed", "family_name": "Ayub", "sex": "M",
+                 "original_name": {"text": "محمد ایوب", "script": "Arab"},
+                 "date_of_birth": {"date": "1988-01-01", "precision": "year_only"},
+                 "nationalities": ["stateless"], "languages": ["rhg"]}
     })
 }
 
