@@ -60,6 +60,7 @@ async fn register(args: RegisterArgs) -> anyhow::Result<()> {
         "database", "concurrency", "persons/s", "p50 ms", "p99 ms", "errors"
     );
     let result = async {
+        let mut failed = 0;
         for (name, url) in &targets {
             let store = Store::open(url)
                 .await
@@ -70,8 +71,12 @@ async fn register(args: RegisterArgs) -> anyhow::Result<()> {
                     "{:<9} {:>11} {:>12.0} {:>9.2} {:>9.2} {:>9}",
                     name, c, r.per_second, r.p50_ms, r.p99_ms, r.errors
                 );
+                failed += r.errors;
             }
             store.close().await;
+        }
+        if failed > 0 {
+            anyhow::bail!("{failed} registrations were not accepted");
         }
         anyhow::Ok(())
     }
@@ -188,9 +193,7 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
                 let body = serde_json::json!({
                     "arrival_id": arrival_id,
                     "size": 1,
-                    "head": { "given_name": format!("Nur {i}"), "family_name": "Begum", "sex": "F",
-                              "date_of_birth": { "date": "1990-01-01", "precision": "year_only" },
-                              "nationalities": ["stateless"], "languages": ["rhg"] }
+                    "head": head(i),
                 });
                 let t = Instant::now();
                 match client
@@ -203,7 +206,20 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
                     Ok(r) if r.status() == reqwest::StatusCode::CREATED => {
                         latencies.push(t.elapsed())
                     }
-                    _ => errors += 1,
+                    Ok(r) => {
+                        if errors == 0 {
+                            let status = r.status();
+                            let text = r.text().await.unwrap_or_default();
+                            eprintln!("registration {i} answered {status}: {text}");
+                        }
+                        errors += 1;
+                    }
+                    Err(e) => {
+                        if errors == 0 {
+                            eprintln!("registration {i} failed: {e}");
+                        }
+                        errors += 1;
+                    }
                 }
             }
             (latencies, errors)
@@ -229,6 +245,32 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
         p50_ms: pct(0.50),
         p99_ms: pct(0.99),
         errors,
+    })
+}
+
+/// The `i`th of many different people (given names with different consonants, family
+/// names and dates of birth apart): the same
+/// person twice would be a likely duplicate, refused until decided.
+fn head(i: usize) -> serde_json::Value {
+    const GIVEN: [&str; 16] = [
+        "Nur", "Rashida", "Hasina", "Fatema", "Rahima", "Jannat", "Sokina", "Asma", "Yasmin",
+        "Khadija", "Shamima", "Rokeya", "Taslima", "Nasima", "Dilara", "Monowara",
+    ];
+    const SYLLABLES: [&str; 16] = [
+        "ka", "ri", "mo", "su", "ne", "ta", "lo", "bi", "de", "fu", "ga", "ho", "ja", "pe", "vi",
+        "zu",
+    ];
+    let family: String = [i / 16 % 16, i / 256 % 16, i / 4096 % 16, i / 65536 % 16]
+        .iter()
+        .map(|&k| SYLLABLES[k])
+        .collect();
+    serde_json::json!({
+        "given_name": GIVEN[i % 16], "family_name": family, "sex": "F",
+        "date_of_birth": {
+            "date": format!("{}-{:02}-{:02}", 1940 + i % 70, 1 + i / 70 % 12, 1 + i / 840 % 28),
+            "precision": "exact"
+        },
+        "nationalities": ["stateless"], "languages": ["rhg"]
     })
 }
 
