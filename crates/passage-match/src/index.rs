@@ -11,7 +11,8 @@
 //!   keys.
 //! - A posting list longer than [`MAX_LIVE_BLOCK`] is not read at query time (a key
 //!   that common, "Mohammed" alone, says nothing); the record's other keys still find
-//!   it.
+//!   it. At most about [`MAX_SCORED`] persons are scored per query, most specific keys
+//!   first.
 //! - The scores returned are [`Model::score`]'s, explanations included; ranking uses
 //!   [`Model::total`], which gives the same totals.
 
@@ -23,6 +24,11 @@ use crate::score::{Adjustment, Candidate, Model, Scored};
 
 /// Posting lists longer than this are skipped at query time.
 pub const MAX_LIVE_BLOCK: usize = 2_000;
+
+/// Persons scored for one query at most: posting lists are read shortest (most
+/// specific key) first, and a list that would pass this is left out (the first one
+/// always counts). Keeps the slowest registrations fast when a name is common.
+pub const MAX_SCORED: usize = 1_000;
 
 #[derive(Debug, Clone)]
 struct Entry<Id> {
@@ -120,6 +126,16 @@ impl<Id: Clone + Eq + Hash> Index<Id> {
         self.free.push(slot);
     }
 
+    /// The score of two indexed persons; None when either is not in the index.
+    pub fn score(&self, a: &Id, b: &Id) -> Option<Scored> {
+        let entry = |id: &Id| {
+            let slot = *self.by_id.get(id)?;
+            self.entries.get(slot as usize)?.as_ref()
+        };
+        let (x, y) = (entry(a)?, entry(b)?);
+        Some(self.model.score(&x.candidate, &y.candidate))
+    }
+
     /// The `limit` persons most like `probe`, best first, each with its explanation.
     /// `skip` leaves persons out (the probe itself, people the caller may not see).
     pub fn candidates(
@@ -128,14 +144,21 @@ impl<Id: Clone + Eq + Hash> Index<Id> {
         limit: usize,
         skip: impl Fn(&Id) -> bool,
     ) -> Vec<Found<Id>> {
-        let mut slots: Vec<u32> = probe
+        // The most specific keys first, until the budget of persons to score is spent.
+        let mut lists: Vec<&Vec<u32>> = probe
             .keys
             .iter()
             .filter_map(|k| self.postings.get(k))
             .filter(|list| list.len() <= MAX_LIVE_BLOCK)
-            .flatten()
-            .copied()
             .collect();
+        lists.sort_by_key(|l| l.len());
+        let mut slots: Vec<u32> = Vec::new();
+        for list in lists {
+            if !slots.is_empty() && slots.len() + list.len() > MAX_SCORED {
+                break;
+            }
+            slots.extend_from_slice(list);
+        }
         slots.sort_unstable();
         slots.dedup();
         let adjustment = self.model.adjustment_of(&probe.candidate);

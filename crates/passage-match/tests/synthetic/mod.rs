@@ -2,7 +2,10 @@
 //! registrations carrying transliteration variants, typos, swapped or coarsened dates
 //! and missing fields.
 
-use passage_match::{BirthDate, Candidate, Sex, SplitMix64};
+// Each test file that includes this module uses part of it.
+#![allow(dead_code)]
+
+use passage_match::{BirthDate, Candidate, PersonFields, Sex, SplitMix64};
 
 /// Given names: a canonical spelling and the spellings of the same name. Mohammed is
 /// listed three times, so it is common (frequency adjustment).
@@ -116,6 +119,19 @@ struct Raw {
 }
 
 impl Raw {
+    fn fields(&self) -> PersonFields {
+        PersonFields {
+            given: Some(GIVEN[self.given][self.given_spelling].to_owned()),
+            family: Some(self.family.clone()),
+            birth: self.birth,
+            sex: self.sex,
+            nationalities: self.nationality.iter().map(|n| n.to_string()).collect(),
+            origin: self.origin.clone(),
+            documents: self.document.iter().cloned().collect(),
+            ..PersonFields::default()
+        }
+    }
+
     fn candidate(&self) -> Candidate {
         let given = GIVEN[self.given][self.given_spelling];
         let mut c = Candidate::named([format!("{given} {}", self.family).as_str()]);
@@ -195,6 +211,16 @@ fn duplicate(rng: &mut SplitMix64, p: &Raw) -> Raw {
 
 /// 180 people and 20 second registrations: (records, true pairs `(i, j)`, `i < j`).
 pub fn population() -> (Vec<Candidate>, Vec<(usize, usize)>) {
+    let (raw, truth) = raw_population();
+    (raw.iter().map(Raw::candidate).collect(), truth)
+}
+
+/// [`population`] as a registration or a file gives it: fields, not prepared names.
+pub fn population_fields() -> Vec<PersonFields> {
+    raw_population().0.iter().map(Raw::fields).collect()
+}
+
+fn raw_population() -> (Vec<Raw>, Vec<(usize, usize)>) {
     let mut rng = SplitMix64::new(2026);
     let mut raw: Vec<Raw> = (0..180).map(|_| person(&mut rng)).collect();
     let mut truth = Vec::new();
@@ -203,5 +229,5 @@ pub fn population() -> (Vec<Candidate>, Vec<(usize, usize)>) {
         truth.push((i * 9, raw.len()));
         raw.push(d);
     }
-    (raw.iter().map(Raw::candidate).collect(), truth)
+    (raw, truth)
 }
