@@ -35,6 +35,9 @@ pub const FEED_INTERVAL: Duration = Duration::from_millis(250);
 pub const LIKELY: f64 = 0.9;
 /// Candidates at or above this probability are shown to the clerk.
 pub const SHOWN: f64 = 0.2;
+/// Pairs at or above this probability belong in the review queue; an open item below
+/// it (after an edit) closes itself.
+pub const REVIEW_FROM: f64 = 0.5;
 const PAGE: u32 = 5_000;
 
 /// The matching fields of a registered person.
@@ -227,6 +230,13 @@ impl Matcher {
             return Vec::new();
         };
         index.candidates(&probe, limit, skip)
+    }
+
+    /// The match probability of two indexed persons (None when either is not indexed:
+    /// merged away or erased).
+    pub fn probability(&self, a: &Uuid, b: &Uuid) -> Option<f64> {
+        let index = self.index.read().ok()?;
+        index.score(a, b).map(|s| s.probability)
     }
 
     /// Polls the feed every [`FEED_INTERVAL`] until the process ends.

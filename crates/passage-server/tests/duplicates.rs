@@ -281,3 +281,88 @@ on_every_backend!(
         }
     }
 );
+
+on_every_backend!(
+    a_review_item_closes_itself_when_an_edit_makes_the_pair_unalike,
+    |app: support::App| async move {
+        let arrival = app.arrival().await;
+        let (_, a) = app
+            .post_as(
+                &app.token_of("a", Role::RegistrationClerk),
+                "/api/v1/households",
+                household(&arrival, mohammed()),
+            )
+            .await;
+        // Organisation b's clerk cannot see a's record: the pair waits for review.
+        let (s, _) = app
+            .post_as(
+                &app.token_of("b", Role::RegistrationClerk),
+                "/api/v1/households",
+                household(&arrival, muhammad()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let operator = passage_domain::access::Principal::operator(support::NOW);
+        let open = passage_domain::duplicates::ReviewStatus::Open;
+        assert_eq!(
+            app.store
+                .reviews(&operator, open, None, 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
+        // A correction that is not the edit of a name: the pair stays.
+        let id = a["head_person_id"].as_str().unwrap();
+        let (_, p) = app.get(&format!("/api/v1/persons/{id}")).await;
+        let (s, p) = app
+            .patch(
+                &format!("/api/v1/persons/{id}"),
+                json!({"version": p["version"], "details": {"languages": ["ara", "eng"]}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        assert_eq!(
+            app.store
+                .reviews(&operator, open, None, 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
+        // The clerk had written the wrong person's name and birth date: now unalike.
+        let (s, p) = app
+            .patch(
+                &format!("/api/v1/persons/{id}"),
+                json!({"version": p["version"], "details": {
+                    "given_name": "Zubair", "family_name": "Idris", "original_name": null,
+                    "date_of_birth": {"date": "1961-11-30", "precision": "exact"}}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        assert!(
+            app.store
+                .reviews(&operator, open, None, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let closed = app
+            .store
+            .reviews(
+                &operator,
+                passage_domain::duplicates::ReviewStatus::Closed,
+                None,
+                10,
+            )
+            .await
+            .unwrap();
+        assert_eq!(closed.len(), 1);
+        assert_eq!(
+            closed[0].closed_reason.as_deref(),
+            Some("no longer alike after an edit")
+        );
+    }
+);

@@ -1,6 +1,8 @@
 //! `passage bench register`: registrations over real HTTP at several concurrency levels,
 //! on SQLite and (when given) PostgreSQL, printing registrations per second and latency.
 
+mod candidates;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -22,6 +24,9 @@ pub enum Bench {
     /// Register persons over HTTP at concurrency 1, 8 and 64 (by default) and print
     /// persons per second with p50/p99 latency, for each database.
     Register(RegisterArgs),
+    /// Build the live candidate index over the persons of a CSV file and time the top
+    /// ten candidates of registrations against it; prints build time, memory, latency.
+    Candidates(candidates::CandidatesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -40,6 +45,7 @@ pub struct RegisterArgs {
 pub async fn run(bench: Bench) -> anyhow::Result<()> {
     match bench {
         Bench::Register(args) => register(args).await,
+        Bench::Candidates(args) => tokio::task::block_in_place(|| candidates::run(args)),
     }
 }
 

@@ -88,8 +88,14 @@ enum Command {
         #[command(subcommand)]
         command: retention::RetentionCommand,
     },
-    /// Find the duplicates in a CSV file of persons: scored pairs and clusters.
-    Dedup(dedup::DedupArgs),
+    /// Find the duplicates in a CSV file of persons (scored pairs and clusters), or among
+    /// the registered persons of the database (into the review queue).
+    Dedup {
+        #[command(flatten)]
+        args: dedup::DedupArgs,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
     /// Measure Passage; prints figures.
     Bench {
         #[command(subcommand)]
@@ -214,7 +220,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Retention { db, command } => {
             retention::run(&open(&db.database).await?, command).await
         }
-        Command::Dedup(args) => tokio::task::block_in_place(|| dedup::run(args)),
+        Command::Dedup { args, db } => dedup::run(args, &db.database).await,
         Command::Bench { what } => bench::run(what).await,
     }
 }

@@ -19,7 +19,7 @@ use super::DEFAULT_LIMIT;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::{Body, Id, Query};
-use crate::matcher::{LIKELY, SHOWN, field_scores};
+use crate::matcher::{LIKELY, REVIEW_FROM, SHOWN, field_scores};
 use crate::problem::{ApiError, Problem};
 
 /// Most candidates shown for one person.
@@ -353,5 +353,28 @@ pub async fn after_save(
         }
         queue_hidden(app, *id, hidden).await?;
     }
+    Ok(())
+}
+
+/// Closes the open review items of a person who, after an edit, no longer looks like
+/// the other person of the pair.
+pub async fn close_unalike(app: &AppState, person: Uuid) -> Result<(), ApiError> {
+    let operator = Principal::operator(app.clock.now());
+    let open = app
+        .store
+        .reviews(&operator, ReviewStatus::Open, Some(person), 500)
+        .await?;
+    let stale: Vec<Uuid> = open
+        .iter()
+        .filter(|r| {
+            app.matcher
+                .probability(&r.person_a, &r.person_b)
+                .is_none_or(|p| p < REVIEW_FROM)
+        })
+        .map(|r| r.id)
+        .collect();
+    app.store
+        .close_reviews(&operator, stale, "no longer alike after an edit".to_owned())
+        .await?;
     Ok(())
 }

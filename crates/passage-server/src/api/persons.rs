@@ -94,6 +94,12 @@ pub async fn update(
             "a record becomes merged only through a duplicate decision",
         ));
     }
+    if current.status == PersonStatus::Merged && status != PersonStatus::Merged {
+        return Err(ApiError::invalid(
+            "status",
+            "a merged record comes back only by undoing its merge decision",
+        ));
+    }
     let change = PersonChange {
         details,
         status,
@@ -101,11 +107,14 @@ pub async fn update(
             .registration_level
             .unwrap_or(current.registration_level),
     };
-    Ok(Json(
-        app.store
-            .update_person(&p, id, patch.version, change)
-            .await?,
-    ))
+    let person = app
+        .store
+        .update_person(&p, id, patch.version, change)
+        .await?;
+    app.matcher
+        .note(person.meta.id, person.meta.version, &person.details);
+    super::duplicates::close_unalike(&app, id).await?;
+    Ok(Json(person))
 }
 
 /// List or search persons.

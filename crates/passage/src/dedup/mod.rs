@@ -1,8 +1,9 @@
 //! `passage dedup`: find the duplicates in a CSV file of persons (a partner's list
 //! before import, or any data set), writing the scored pairs and the clusters.
 
-mod input;
-mod progress;
+mod database;
+pub mod input;
+pub mod progress;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,20 +15,68 @@ use passage_match::batch::{self, DEFAULT_THRESHOLD, Options};
 
 use progress::Bar;
 
+/// A CSV file of persons and where each field is in it.
 #[derive(Debug, Args)]
-pub struct DedupArgs {
-    /// The CSV file to deduplicate (header line required).
+pub struct CsvSource {
+    /// The CSV file of persons (header line required).
     #[arg(long)]
-    csv: PathBuf,
+    csv: Option<PathBuf>,
     /// The column that identifies each row; ids must be unique.
-    #[arg(long)]
-    id: String,
+    #[arg(long, requires = "csv")]
+    id: Option<String>,
     /// Which column holds which field: field=COLUMN, comma-separated. Fields:
     /// given_name, family_name, full_name, original_name, sex, dob, birth_year,
     /// dob_estimated, nationality, place_of_origin, document, phone, address. A field
     /// mapped to several columns reads them joined with a space.
-    #[arg(long, required = true)]
+    #[arg(long, requires = "csv")]
     map: Vec<String>,
+}
+
+impl CsvSource {
+    /// The file, when one was given.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.csv.as_deref()
+    }
+
+    /// Reads the file, printing the values left out (the first twenty, and how many).
+    pub fn read(&self) -> anyhow::Result<input::Input> {
+        let Some(csv) = &self.csv else {
+            anyhow::bail!("--csv: give the CSV file of persons");
+        };
+        let Some(id) = &self.id else {
+            anyhow::bail!(
+                "--id: name the column that identifies each row of {}",
+                csv.display()
+            );
+        };
+        let mapping = input::Mapping::parse(&self.map)?;
+        let input = input::read(csv, id, &mapping)?;
+        for s in input.skipped.iter().take(20) {
+            eprintln!("warning: {s}");
+        }
+        if input.skipped.len() > 20 {
+            eprintln!(
+                "warning: … and {} more values left out",
+                input.skipped.len() - 20
+            );
+        }
+        Ok(input)
+    }
+}
+
+/// Worker threads: as asked, else every core.
+pub fn threads(asked: Option<usize>) -> usize {
+    asked
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1)
+}
+
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    /// A CSV file to deduplicate (`--csv`, `--id`, `--map`); without it, the
+    /// registered persons of the database, into the review queue.
+    #[command(flatten)]
+    source: CsvSource,
     /// Write the scored pairs here: id_l,id_r,score (match probability).
     #[arg(long)]
     pairs: Option<PathBuf>,
@@ -45,7 +94,20 @@ pub struct DedupArgs {
     threads: Option<usize>,
 }
 
-pub fn run(args: DedupArgs) -> anyhow::Result<()> {
+/// Deduplicates the CSV file given, else the database `database`.
+pub async fn run(args: DedupArgs, database: &str) -> anyhow::Result<()> {
+    match args.source.path() {
+        Some(path) => tokio::task::block_in_place(|| run_csv(path, &args)),
+        None => {
+            let store = passage_store::Store::open(database).await?;
+            let result = database::run(&store, threads(args.threads)).await;
+            store.close().await;
+            result
+        }
+    }
+}
+
+fn run_csv(path: &std::path::Path, args: &DedupArgs) -> anyhow::Result<()> {
     for (name, v) in [
         ("--threshold", args.threshold),
         ("--pairs-min", args.pairs_min),
@@ -55,23 +117,10 @@ pub fn run(args: DedupArgs) -> anyhow::Result<()> {
         }
     }
     let started = Instant::now();
-    let mapping = input::Mapping::parse(&args.map)?;
     let bar = Bar::new();
-    bar.message(&format!("reading {}", args.csv.display()));
-    let input = input::read(&args.csv, &args.id, &mapping)?;
-    for s in input.skipped.iter().take(20) {
-        eprintln!("warning: {s}");
-    }
-    if input.skipped.len() > 20 {
-        eprintln!(
-            "warning: … and {} more values left out",
-            input.skipped.len() - 20
-        );
-    }
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-        .max(1);
+    bar.message(&format!("reading {}", path.display()));
+    let input = args.source.read()?;
+    let threads = threads(args.threads);
     let progress = |stage: batch::Stage, done: usize, total: usize| bar.update(stage, done, total);
     let records = batch::prepare_all(&input.persons, threads, &progress);
     let options = Options {
