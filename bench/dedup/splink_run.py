@@ -21,6 +21,7 @@ digits-only phones); its EM sessions block on phone and document (see below).
 
 import argparse
 import logging
+import os
 import sys
 import time
 
@@ -186,7 +187,9 @@ def main():
 
     prep, make_settings, default_threshold = PROFILES[args.profile]
     threshold = default_threshold if args.threshold is None else args.threshold
-    con = duckdb.connect()
+    # DuckDB spills to disk beside the outputs, not in the current directory.
+    spill = os.path.join(os.path.dirname(os.path.abspath(args.pairs)), "duckdb-spill")
+    con = duckdb.connect(config={"temp_directory": spill})
     step(f"loading {args.csv}")
     con.execute("create table input as " + prep.format(csv=args.csv.replace("'", "''")))
     settings, tr = make_settings()
