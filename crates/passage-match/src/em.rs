@@ -184,7 +184,10 @@ pub fn prior_weights(u: Vec<Vec<f64>>) -> Weights {
     }
 }
 
-/// m and λ by EM over the comparison vectors of the candidate pairs, `u` fixed.
+/// m and λ by EM over the comparison vectors of the candidate pairs, `u` fixed. Sound
+/// over all pairs of a small population (`tests/scoring.rs` measures it); batch runs do
+/// not use it, because over blocked pairs it finds the wrong two classes (see
+/// [`crate::batch`]) and they learn λ only ([`estimate_lambda_masked`]).
 /// Returns the weights after `iterations` rounds (or fewer, once λ moves less than
 /// 1e-9).
 ///

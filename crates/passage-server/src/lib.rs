@@ -194,9 +194,12 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    state.matcher.clone().spawn_refresh(state.store.clone());
+    let refresh = state.matcher.clone().spawn_refresh(state.store.clone());
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    // The index lives as long as the server: no polling of a store about to close.
+    refresh.abort();
+    served
 }

@@ -239,8 +239,8 @@ impl Matcher {
         index.score(a, b).map(|s| s.probability)
     }
 
-    /// Polls the feed every [`FEED_INTERVAL`] until the process ends.
-    pub fn spawn_refresh(self: std::sync::Arc<Self>, store: Store) {
+    /// Polls the feed every [`FEED_INTERVAL`] until the returned task is aborted.
+    pub fn spawn_refresh(self: std::sync::Arc<Self>, store: Store) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(FEED_INTERVAL);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -250,6 +250,6 @@ impl Matcher {
                     tracing::warn!(error = %e, "candidate index refresh failed");
                 }
             }
-        });
+        })
     }
 }
