@@ -256,6 +256,12 @@ pub enum BlockKey {
     /// One name token's key and the full date of birth: survives a typo or a change in
     /// any other name part.
     TokenBirth { token: String, birth: String },
+    /// One name token's key and a number of the address (postcode, house number): a
+    /// name part with a typo elsewhere, at the same address.
+    TokenPlace { token: String, number: String },
+    /// The full date of birth and a number of the address: every name part mistyped
+    /// or changed, the same person at the same address.
+    DatePlace { birth: String, number: String },
     /// A document number, upper-case letters and digits only.
     Document(String),
     /// A document number with one character deleted, for every character: two numbers
@@ -274,6 +280,8 @@ impl BlockKey {
                 &[Field::Name, Field::BirthDate]
             }
             Self::NameNationality { .. } => &[Field::Name, Field::Nationality],
+            Self::TokenPlace { .. } => &[Field::Name, Field::Address],
+            Self::DatePlace { .. } => &[Field::BirthDate, Field::Address],
             Self::SortedTokens(_) => &[Field::Name],
             Self::Document(_) | Self::DocumentNear(_) => &[Field::Document],
             Self::Phone(_) => &[Field::Phone],
@@ -296,6 +304,8 @@ impl fmt::Display for BlockKey {
             Self::SortedTokens(s) => write!(f, "st:{s}"),
             Self::SortedYear { tokens, year } => write!(f, "sy:{tokens}:{year}"),
             Self::TokenBirth { token, birth } => write!(f, "tb:{token}:{birth}"),
+            Self::TokenPlace { token, number } => write!(f, "tp:{token}:{number}"),
+            Self::DatePlace { birth, number } => write!(f, "dp:{birth}:{number}"),
             Self::Document(d) => write!(f, "doc:{d}"),
             Self::DocumentNear(d) => write!(f, "doc~:{d}"),
             Self::Phone(p) => write!(f, "tel:{p}"),
@@ -326,6 +336,7 @@ pub fn blocking_keys(record: &NameRecord) -> Vec<BlockKey> {
         names: &sources,
         birth_year: record.birth_year,
         birth_date: None,
+        address: None,
         nationalities: record.nationality.as_slice(),
         documents: &record.document_numbers,
         phone: record.phone.as_deref(),
@@ -342,6 +353,8 @@ pub struct KeySource<'a> {
     pub nationalities: &'a [String],
     pub documents: &'a [String],
     pub phone: Option<&'a str>,
+    /// The address as [`crate::prepare::address_text`] gives it.
+    pub address: Option<&'a str>,
 }
 
 /// The blocking keys of prepared names and fields, sorted, without duplicates.
@@ -388,6 +401,19 @@ pub fn keys_of(source: &KeySource<'_>) -> Vec<BlockKey> {
                     });
                 }
             }
+            let numbers = source
+                .address
+                .into_iter()
+                .flat_map(|a| a.split(' '))
+                .filter(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_digit()));
+            for number in numbers {
+                for t in tokens.iter().filter(|t| t.key.len() >= 2) {
+                    keys.insert(BlockKey::TokenPlace {
+                        token: t.key.clone(),
+                        number: number.to_owned(),
+                    });
+                }
+            }
             let mut sorted: Vec<&str> = tokens.iter().map(|t| t.key.as_str()).collect();
             sorted.sort_unstable();
             sorted.dedup();
@@ -414,6 +440,19 @@ pub fn keys_of(source: &KeySource<'_>) -> Vec<BlockKey> {
                     }
                 }
             }
+        }
+    }
+    if let Some((y, m, d)) = source.birth_date {
+        let numbers = source
+            .address
+            .into_iter()
+            .flat_map(|a| a.split(' '))
+            .filter(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_digit()));
+        for number in numbers {
+            keys.insert(BlockKey::DatePlace {
+                birth: format!("{y}-{m:02}-{d:02}"),
+                number: number.to_owned(),
+            });
         }
     }
     for d in crate::score::document_numbers(source.documents) {

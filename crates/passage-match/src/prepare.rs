@@ -71,6 +71,24 @@ pub fn shared_mask(a: &[u64], b: &[u64]) -> u8 {
     mask
 }
 
+/// An address for comparison: ASCII letters and digits, lower-case, single spaces. Unlike
+/// names, the digits stay: house numbers and postcodes tell addresses apart.
+pub fn address_text(s: &str) -> String {
+    let ascii = any_ascii::any_ascii(&key_digits(s));
+    ascii
+        .to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// NFKC, so full-width and other compatibility digits become ASCII ones.
+fn key_digits(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfkc().collect()
+}
+
 fn present(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
@@ -123,6 +141,9 @@ pub fn prepare(fields: &PersonFields) -> Prepared {
         .and_then(phone_key)
         .into_iter()
         .collect();
+    let address = present(&fields.address)
+        .map(address_text)
+        .filter(|a| !a.is_empty());
     let keys = keys_of(&KeySource {
         names: &names,
         birth_year: birth.and_then(|b| b.year),
@@ -130,6 +151,7 @@ pub fn prepare(fields: &PersonFields) -> Prepared {
         nationalities: &nationalities,
         documents: &documents,
         phone: present(&fields.phone),
+        address: address.as_deref(),
     });
     let mut keys: Vec<u64> = keys.iter().map(key_hash).collect();
     keys.sort_unstable();
@@ -142,7 +164,7 @@ pub fn prepare(fields: &PersonFields) -> Prepared {
             nationalities,
             origin: place(&fields.origin),
             documents,
-            address: place(&fields.address),
+            address,
             phones,
         },
         keys,
@@ -173,6 +195,31 @@ mod tests {
         assert_eq!(p.candidate.origin.as_deref(), Some("dayr az zawr"));
         assert!(p.keys.windows(2).all(|w| w[0] < w[1]));
         assert!(!p.keys.is_empty());
+    }
+
+    #[test]
+    fn addresses_keep_their_numbers_and_find_a_person_whose_names_all_changed() {
+        assert_eq!(
+            address_text("12, Jalan Merdeka — Banda Aceh ２３１１"),
+            "12 jalan merdeka banda aceh 2311"
+        );
+        let person = |given: &str, family: &str| {
+            prepare(&PersonFields {
+                given: Some(given.into()),
+                family: Some(family.into()),
+                birth: Some(BirthDate {
+                    year: Some(1900),
+                    month: Some(1),
+                    day: Some(3),
+                    estimated: false,
+                }),
+                address: Some("16 Solly Place, Strathbogie 2327".into()),
+                ..PersonFields::default()
+            })
+        };
+        let (a, b) = (person("Leah", "Reecs"), person("Lukar", "Rees"));
+        assert!(a.keys.iter().any(|k| b.keys.contains(k)), "no shared key");
+        assert_ne!(shared_mask(&a.keys, &b.keys), 0);
     }
 
     #[test]
