@@ -38,8 +38,9 @@
 //!   [`keys::NameRecord`] and its blocking keys.
 //! - [`name`]: a name prepared for matching.
 //! - [`compare`]: name comparison levels.
-//! - [`score`]: per-field levels of a pair of [`score::Candidate`]s, Fellegi–Sunter
-//!   weights, name-frequency adjustment, scores with explanations.
+//! - [`field_levels`]: the comparison level of each field of a pair, with explanations.
+//! - [`score`]: candidates, fields, Fellegi–Sunter weights, name and place frequency
+//!   adjustments, scores with explanations.
 //! - [`em`]: u from seeded random pairs, m and λ by EM, name-token frequencies.
 //! - [`data`]: the data files and their checker.
 //! - [`prepare`]: a person's fields as any source has them, prepared once: the
@@ -62,6 +63,7 @@ pub mod cluster;
 pub mod compare;
 pub mod data;
 pub mod em;
+pub mod field_levels;
 pub mod index;
 pub mod keys;
 pub mod name;
