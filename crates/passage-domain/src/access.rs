@@ -169,10 +169,22 @@ pub enum Resource {
     /// Duplicate candidates, the review queue and decisions on pairs of persons (merge,
     /// link, not a duplicate).
     Duplicate,
+    /// A protection screening: answers, age assessment and what they showed.
+    Screening,
+    /// A specific-needs code recorded for a person.
+    SpecificNeed,
+    /// A referral of a person to a service of another organisation.
+    Referral,
+    /// A case in one of the differentiated procedures. Content (reasons given at each step)
+    /// is further limited to the caseworkers of that kind of case: see
+    /// `protection::case_access`.
+    Case,
+    /// A request to lift a condition of the non-refoulement guard, and its decision.
+    HoldLift,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 13] = [
+    pub const ALL: [Resource; 18] = [
         Self::Site,
         Self::Arrival,
         Self::Household,
@@ -186,6 +198,11 @@ impl Resource {
         Self::DataSubjectRequest,
         Self::LegalHold,
         Self::Duplicate,
+        Self::Screening,
+        Self::SpecificNeed,
+        Self::Referral,
+        Self::Case,
+        Self::HoldLift,
     ];
 
     pub fn code(self) -> &'static str {
@@ -203,6 +220,11 @@ impl Resource {
             Self::DataSubjectRequest => "data_subject_request",
             Self::LegalHold => "legal_hold",
             Self::Duplicate => "duplicate",
+            Self::Screening => "screening",
+            Self::SpecificNeed => "specific_need",
+            Self::Referral => "referral",
+            Self::Case => "case",
+            Self::HoldLift => "hold_lift",
         }
     }
 
@@ -217,6 +239,11 @@ impl Resource {
                 | Self::DataSubjectRequest
                 | Self::LegalHold
                 | Self::Duplicate
+                | Self::Screening
+                | Self::SpecificNeed
+                | Self::Referral
+                | Self::Case
+                | Self::HoldLift
         )
     }
 }
@@ -255,6 +282,10 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Person, RU),
             (Resource::Document, R),
             (Resource::Consent, RCU),
+            (Resource::Screening, RCU),
+            (Resource::SpecificNeed, RCU),
+            (Resource::Referral, RCU),
+            (Resource::Case, RC),
         ],
     ),
     (
@@ -266,6 +297,10 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Person, RU),
             (Resource::Document, RC),
             (Resource::Consent, RCU),
+            (Resource::Screening, R),
+            (Resource::SpecificNeed, RCU),
+            (Resource::Referral, RCU),
+            (Resource::Case, RCU),
         ],
     ),
     (
@@ -277,6 +312,10 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Person, RU),
             (Resource::Document, RC),
             (Resource::Consent, RCU),
+            (Resource::Screening, R),
+            (Resource::SpecificNeed, RCU),
+            (Resource::Referral, RCU),
+            (Resource::Case, RCU),
         ],
     ),
     (
@@ -288,6 +327,10 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Person, RU),
             (Resource::Document, RC),
             (Resource::Consent, RCU),
+            (Resource::Screening, R),
+            (Resource::SpecificNeed, RCU),
+            (Resource::Referral, RCU),
+            (Resource::Case, RCU),
         ],
     ),
     (
@@ -299,6 +342,9 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Person, R),
             (Resource::Document, RC),
             (Resource::Consent, RCU),
+            (Resource::Referral, RC),
+            (Resource::Case, RCU),
+            (Resource::HoldLift, RC),
         ],
     ),
     (
@@ -344,6 +390,11 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Consent, R),
             (Resource::SharingAgreement, R),
             (Resource::DataSubjectRequest, R),
+            (Resource::Screening, R),
+            (Resource::SpecificNeed, R),
+            (Resource::Referral, RU),
+            (Resource::Case, RU),
+            (Resource::HoldLift, RU),
         ],
     ),
     (
@@ -360,6 +411,10 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::SharingAgreement, RCU),
             (Resource::DataSubjectRequest, RCU),
             (Resource::LegalHold, RCU),
+            (Resource::Screening, R),
+            (Resource::SpecificNeed, R),
+            (Resource::Referral, R),
+            (Resource::Case, R),
         ],
     ),
     (

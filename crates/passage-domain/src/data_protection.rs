@@ -117,6 +117,8 @@ coded! {
         Trafficking => "trafficking",
         /// Family tracing.
         Tracing => "tracing",
+        /// Referral to services for survivors of torture.
+        Torture => "torture",
         /// Anything else; `description` says what.
         Other => "other",
     }

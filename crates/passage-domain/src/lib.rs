@@ -27,6 +27,7 @@ pub mod age;
 pub mod arrival;
 pub mod codes;
 pub mod country_codes;
+#[macro_use]
 pub mod data_protection;
 pub mod document;
 pub mod duplicates;
@@ -34,6 +35,7 @@ pub mod error;
 pub mod household;
 pub mod mrz;
 pub mod person;
+pub mod protection;
 pub mod record;
 pub mod regno;
 pub mod site;

@@ -105,14 +105,15 @@ impl utoipa::Modify for Security {
         (name = "documents", description = "Identity documents and MRZ verification"),
         (name = "duplicates", description = "Candidates, the review queue, merge, link and not-a-duplicate decisions"),
         (name = "data protection", description = "Consent, sharing agreements, data-subject requests, erasure, legal holds"),
+        (name = "protection", description = "Screening, specific needs, referrals, cases of the differentiated procedures, the non-refoulement guard, work queues"),
     )
 )]
 struct ApiDoc;
 
 fn api() -> OpenApiRouter<AppState> {
     use api::{
-        agreements, arrivals, consents, documents, duplicates, households, persons, session, sites,
-        subject_rights, users,
+        agreements, arrivals, cases, consents, documents, duplicates, households, needs, persons,
+        referrals, screenings, session, sites, subject_rights, users,
     };
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(session::login, session::current, session::logout))
@@ -150,6 +151,25 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(subject_rights::close))
         .routes(routes!(subject_rights::export))
         .routes(routes!(subject_rights::erase))
+        .routes(routes!(screenings::questionnaires))
+        .routes(routes!(screenings::questionnaire))
+        .routes(routes!(screenings::create, screenings::list))
+        .routes(routes!(screenings::read))
+        .routes(routes!(screenings::confirm))
+        .routes(routes!(needs::create, needs::list))
+        .routes(routes!(needs::close))
+        .routes(routes!(referrals::create, referrals::of_person))
+        .routes(routes!(referrals::list))
+        .routes(routes!(referrals::read))
+        .routes(routes!(referrals::step))
+        .routes(routes!(referrals::person))
+        .routes(routes!(cases::create, cases::of_person))
+        .routes(routes!(cases::read))
+        .routes(routes!(cases::transition))
+        .routes(routes!(cases::return_file))
+        .routes(routes!(cases::request_lift))
+        .routes(routes!(cases::decide_lift))
+        .routes(routes!(cases::queues))
         .routes(routes!(
             subject_rights::hold,
             subject_rights::place_hold,

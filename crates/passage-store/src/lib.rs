@@ -17,6 +17,7 @@ mod history;
 mod households;
 mod matching;
 mod persons;
+mod protection;
 mod scope;
 mod sites;
 pub mod sql;
@@ -39,6 +40,7 @@ pub use export::{HouseholdSummary, PersonExport};
 pub use history::Event;
 pub use matching::{FeedEntry, NewReview};
 pub use persons::{PersonChange, PersonFilter};
+pub use protection::{CheckedScreening, ReferralFilter};
 pub use sql::Page;
 pub use users::{Credentials, NewUser};
 

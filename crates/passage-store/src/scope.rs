@@ -44,7 +44,15 @@ pub fn registering_organisation(p: &Principal) -> Option<String> {
 
 /// Tables whose rows belong to a person through a `person_id` column: visible when the
 /// person is.
-const BY_PERSON: &[&str] = &["documents", "consents", "data_subject_requests"];
+const BY_PERSON: &[&str] = &[
+    "documents",
+    "consents",
+    "data_subject_requests",
+    "screenings",
+    "specific_needs",
+    "cases",
+    "hold_lifts",
+];
 
 /// Fails with NotFound unless the record `id` of `table` exists within `scope`, so that a
 /// record the principal may not see answers exactly as a missing one.

@@ -3,11 +3,15 @@
 
 pub mod agreements;
 pub mod arrivals;
+pub mod cases;
 pub mod consents;
 pub mod documents;
 pub mod duplicates;
 pub mod households;
+pub mod needs;
 pub mod persons;
+pub mod referrals;
+pub mod screenings;
 pub mod session;
 pub mod sites;
 pub mod subject_rights;

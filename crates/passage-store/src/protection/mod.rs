@@ -1,0 +1,115 @@
+//! Protection records: screenings, specific needs, referrals, cases and their transitions,
+//! requests to lift a hold on a return, and the work queues built from them.
+//!
+//! Every change that can add a condition of the non-refoulement guard (a claim, a fear, a
+//! refoulement-risk code) and every step of a return first takes the person's row lock, so
+//! that two servers on one PostgreSQL cannot interleave a new claim with a return being
+//! scheduled: the later one sees what the earlier one committed.
+
+mod cases;
+mod guard;
+mod lifts;
+mod needs;
+mod queues;
+mod referrals;
+mod screenings;
+
+pub use referrals::ReferralFilter;
+pub use screenings::CheckedScreening;
+
+use passage_domain::person::{PersonDetails, PopulationType, ProfileFlag};
+use sqlx::AnyConnection;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::error::StoreError;
+use crate::history;
+use crate::sql;
+
+/// Serialises every protection change of one person across connections and processes:
+/// an update that changes nothing but takes the row's lock until the transaction ends.
+pub(crate) async fn lock_person(c: &mut AnyConnection, person_id: Uuid) -> Result<(), StoreError> {
+    let done = sqlx::query("UPDATE persons SET version = version WHERE id = $1")
+        .bind(person_id.to_string())
+        .execute(&mut *c)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound {
+            entity: "person",
+            id: person_id,
+        });
+    }
+    Ok(())
+}
+
+/// The person's registered details, in the caller's transaction.
+pub(crate) async fn person_details(
+    c: &mut AnyConnection,
+    person_id: Uuid,
+) -> Result<PersonDetails, StoreError> {
+    let details: String = sqlx::query_scalar("SELECT details FROM persons WHERE id = $1")
+        .bind(person_id.to_string())
+        .fetch_one(&mut *c)
+        .await?;
+    Ok(serde_json::from_str(&details)?)
+}
+
+/// A change of a person's population type or profile flags, from a screening confirmed or
+/// a procedure's outcome.
+pub(crate) struct StatusChange {
+    /// `Some(x)`: the population type becomes `x`.
+    pub population_type: Option<Option<PopulationType>>,
+    /// `Some(flags)`: the flags become exactly these.
+    pub set_flags: Option<Vec<ProfileFlag>>,
+    pub add_flags: Vec<ProfileFlag>,
+    /// Why, for the person's history: `screening <id>` or `case <id>: <event>`.
+    pub because: String,
+}
+
+/// Applies a status change to the person, with a history row; nothing when it changes
+/// nothing.
+pub(crate) async fn change_status(
+    c: &mut AnyConnection,
+    person_id: Uuid,
+    change: StatusChange,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let mut d = person_details(c, person_id).await?;
+    let before = (d.population_type, d.profile_flags.clone());
+    if let Some(t) = change.population_type {
+        d.population_type = t;
+    }
+    if let Some(flags) = change.set_flags {
+        d.profile_flags = flags;
+    }
+    d.profile_flags.extend(change.add_flags);
+    d.profile_flags.sort();
+    d.profile_flags.dedup();
+    if (d.population_type, d.profile_flags.clone()) == before {
+        return Ok(());
+    }
+    let version: i64 = sqlx::query_scalar(
+        "UPDATE persons SET details = $1, version = version + 1, updated_at = $2 WHERE id = $3 RETURNING version",
+    )
+    .bind(serde_json::to_string(&d)?)
+    .bind(sql::ts(at))
+    .bind(person_id.to_string())
+    .fetch_one(&mut *c)
+    .await?;
+    let detail = serde_json::json!({
+        "population_type": d.population_type,
+        "previous_population_type": before.0,
+        "profile_flags": d.profile_flags,
+        "because": change.because,
+    });
+    history::record(
+        c,
+        "person",
+        person_id,
+        "status_changed",
+        version,
+        at,
+        &detail,
+    )
+    .await
+}
