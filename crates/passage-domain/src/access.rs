@@ -394,7 +394,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::SpecificNeed, R),
             (Resource::Referral, RU),
             (Resource::Case, RU),
-            (Resource::HoldLift, RU),
+            (Resource::HoldLift, RCU),
         ],
     ),
     (

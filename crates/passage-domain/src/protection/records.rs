@@ -24,7 +24,7 @@ pub struct NewScreening {
     #[schema(example = "screening")]
     pub questionnaire: String,
     #[schema(example = 2)]
-    pub version: u32,
+    pub questionnaire_version: u32,
     /// Answers by question name: true/false, a number, a choice name, a list of choice
     /// names, text, or a date, as each question's type says.
     #[schema(value_type = Object)]
@@ -62,7 +62,7 @@ pub struct Screening {
     pub meta: Meta,
     pub person_id: Uuid,
     pub questionnaire: String,
-    pub version: u32,
+    pub questionnaire_version: u32,
     #[schema(value_type = Object)]
     pub answers: Answers,
     pub age_assessment: Option<AgeAssessment>,

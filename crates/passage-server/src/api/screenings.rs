@@ -64,7 +64,7 @@ pub async fn questionnaire(
 /// Checks a screening against its questionnaire version: the version must exist and be
 /// active; every answer must fit its question.
 fn check(s: NewScreening) -> Result<CheckedScreening, ApiError> {
-    let q = questionnaire::find(&s.questionnaire, s.version).ok_or_else(|| {
+    let q = questionnaire::find(&s.questionnaire, s.questionnaire_version).ok_or_else(|| {
         let versions: Vec<String> = questionnaire::shipped()
             .iter()
             .filter(|q| q.id == s.questionnaire)
@@ -77,7 +77,7 @@ fn check(s: NewScreening) -> Result<CheckedScreening, ApiError> {
             )
         } else {
             ApiError::invalid(
-                "version",
+                "questionnaire_version",
                 format!("{} has versions {}", s.questionnaire, versions.join(", ")),
             )
         }
@@ -89,7 +89,7 @@ fn check(s: NewScreening) -> Result<CheckedScreening, ApiError> {
             .map(|x| x.version.to_string())
             .collect();
         return Err(ApiError::invalid(
-            "version",
+            "questionnaire_version",
             format!(
                 "{} v{} is retired: use version {}",
                 q.id,

@@ -166,6 +166,33 @@ impl App {
         }
     }
 
+    /// A token of a further user of `org` holding `role`, named `username`: for rules that
+    /// need two different people with the same role (four eyes).
+    pub async fn another_user(&self, org: &'static str, role: Role, username: &str) -> String {
+        let operator = Principal::operator(NOW);
+        let new = NewUser {
+            organisation_id: self.organisations[org],
+            username: username.to_owned(),
+            display_name: username.to_owned(),
+            password_hash: auth::hash_password(PASSWORD).unwrap(),
+            roles: vec![role],
+        };
+        self.store.create_user(&operator, new).await.unwrap();
+        let token = auth::new_secret("psg_").unwrap();
+        self.store
+            .create_token(
+                username,
+                "test",
+                auth::digest(&token),
+                None,
+                NOW + time::Duration::days(1),
+                NOW,
+            )
+            .await
+            .unwrap();
+        token
+    }
+
     /// The same application acting as another user.
     pub fn token_of(&self, org: &'static str, role: Role) -> String {
         self.tokens[&(org, role)].clone()

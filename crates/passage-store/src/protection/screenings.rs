@@ -35,7 +35,7 @@ fn decode(row: &AnyRow) -> Result<Screening, StoreError> {
         meta: meta(row)?,
         person_id: sql::uuid(&sql::text(row, "person_id")?)?,
         questionnaire: sql::text(row, "questionnaire")?,
-        version: u32::try_from(version)
+        questionnaire_version: u32::try_from(version)
             .map_err(|_| StoreError::Corrupt(format!("questionnaire version {version}")))?,
         answers: sql::json(row, "answers")?,
         age_assessment: sql::opt_json(row, "age_assessment")?,
@@ -218,7 +218,7 @@ async fn insert(
         },
         person_id,
         questionnaire: s.questionnaire.id.clone(),
-        version: s.questionnaire.version,
+        questionnaire_version: s.questionnaire.version,
         answers: s.answers.clone(),
         age_assessment: s.age_assessment.clone(),
         outcome,
@@ -237,7 +237,7 @@ async fn insert(
     .bind(person_id.to_string())
     .bind(p.organisation_id.map(|o| o.to_string()))
     .bind(record.questionnaire.clone())
-    .bind(i64::from(record.version))
+    .bind(i64::from(record.questionnaire_version))
     .bind(serde_json::to_string(&record.answers)?)
     .bind(record.age_assessment.as_ref().map(serde_json::to_string).transpose()?)
     .bind(serde_json::to_string(&record.outcome)?)
@@ -247,7 +247,7 @@ async fn insert(
     .bind(ts(p.at))
     .execute(&mut *c)
     .await?;
-    let detail = serde_json::json!({"person_id": person_id, "questionnaire": record.questionnaire, "version": record.version});
+    let detail = serde_json::json!({"person_id": person_id, "questionnaire": record.questionnaire, "version": record.questionnaire_version});
     history::record(c, "screening", id, "recorded", 1, p.at, &detail).await?;
     // An expressed fear holds every return of the person at once.
     if fear {
