@@ -7,7 +7,9 @@
 use std::collections::BTreeSet;
 
 use axum::http::{Method, StatusCode, header};
-use passage_domain::access::{self, Action, Resource, Role};
+use passage_domain::access::{self, Action, Context, Principal, Resource, Role};
+use passage_domain::protection::case_access::case_access;
+use passage_domain::protection::procedure::ProcedureKind;
 use serde_json::{Value, json};
 
 #[macro_use]
@@ -28,14 +30,18 @@ enum Rule {
     Authenticated,
     /// A role that allows this action on this resource.
     Needs(Action, Resource),
+    /// A role that may take this action on a case of this kind (the table, then the
+    /// caseworkers of the kind: `protection::case_access`).
+    CaseOf(Action, ProcedureKind),
 }
 
 use Action::{Create, Erase, Export, Read, Update};
 use Resource::{
-    Arrival, AuditLog, Consent, DataSubjectRequest, Document, Duplicate, Household, LegalHold,
-    Organisation, Person, SharingAgreement, Site, User,
+    Arrival, AuditLog, Case, Consent, DataSubjectRequest, Document, Duplicate, HoldLift, Household,
+    LegalHold, Organisation, Person, Referral, Screening, SharingAgreement, Site, SpecificNeed,
+    User,
 };
-use Rule::{Authenticated, Needs, Public};
+use Rule::{Authenticated, CaseOf, Needs, Public};
 
 /// Every route of the API and what it needs. A route in the OpenAPI document and not here
 /// fails the matrix test: a new route needs a rule first.
@@ -179,7 +185,105 @@ const RULES: &[(&str, &str, Rule)] = &[
     ),
     // Only the registering organisation erases: another's person is as missing.
     ("POST", "/api/v1/persons/{id}/erase", Needs(Erase, Person)),
+    // Protection. Each call that changes something acts on a record made for it (see
+    // `protection_call`).
+    ("GET", "/api/v1/questionnaires", Authenticated),
+    (
+        "GET",
+        "/api/v1/questionnaires/{id}/{version}",
+        Authenticated,
+    ),
+    (
+        "POST",
+        "/api/v1/persons/{id}/screenings",
+        Needs(Create, Screening),
+    ),
+    (
+        "GET",
+        "/api/v1/persons/{id}/screenings",
+        Needs(Read, Screening),
+    ),
+    ("GET", "/api/v1/screenings/{id}", Needs(Read, Screening)),
+    (
+        "POST",
+        "/api/v1/screenings/{id}/confirm",
+        Needs(Update, Screening),
+    ),
+    (
+        "POST",
+        "/api/v1/persons/{id}/needs",
+        Needs(Create, SpecificNeed),
+    ),
+    (
+        "GET",
+        "/api/v1/persons/{id}/needs",
+        Needs(Read, SpecificNeed),
+    ),
+    (
+        "POST",
+        "/api/v1/needs/{id}/close",
+        Needs(Update, SpecificNeed),
+    ),
+    (
+        "POST",
+        "/api/v1/persons/{id}/referrals",
+        Needs(Create, Referral),
+    ),
+    (
+        "GET",
+        "/api/v1/persons/{id}/referrals",
+        Needs(Read, Referral),
+    ),
+    ("GET", "/api/v1/referrals", Needs(Read, Referral)),
+    ("GET", "/api/v1/referrals/{id}", Needs(Read, Referral)),
+    (
+        "POST",
+        "/api/v1/referrals/{id}/steps",
+        Needs(Update, Referral),
+    ),
+    (
+        "GET",
+        "/api/v1/referrals/{id}/person",
+        Needs(Read, Referral),
+    ),
+    (
+        "POST",
+        "/api/v1/persons/{id}/cases",
+        CaseOf(Create, ProcedureKind::Asylum),
+    ),
+    ("GET", "/api/v1/persons/{id}/cases", Needs(Read, Case)),
+    ("GET", "/api/v1/cases/{id}", Needs(Read, Case)),
+    (
+        "POST",
+        "/api/v1/cases/{id}/transitions",
+        CaseOf(Update, ProcedureKind::Asylum),
+    ),
+    ("GET", "/api/v1/cases/{id}/return-file", Needs(Read, Case)),
+    (
+        "POST",
+        "/api/v1/cases/{id}/hold-lifts",
+        Needs(Create, HoldLift),
+    ),
+    (
+        "POST",
+        "/api/v1/hold-lifts/{id}/decision",
+        Needs(Update, HoldLift),
+    ),
+    ("GET", "/api/v1/queues", Needs(Read, Person)),
 ];
+
+/// Whether `role` may take `action` on a case of `kind`.
+fn case_rule(role: Role, action: Action, kind: ProcedureKind) -> bool {
+    let p = Principal {
+        user_id: Some(uuid::Uuid::from_u128(1)),
+        at: support::NOW,
+        name: "matrix".into(),
+        organisation_id: Some(uuid::Uuid::from_u128(2)),
+        roles: vec![role],
+        context: Context::default(),
+    };
+    case_access(&p, action, kind).is_ok()
+}
 
 const METHODS: [&str; 7] = ["get", "put", "post", "delete", "patch", "head", "options"];
 
@@ -210,6 +314,11 @@ fn names_personal_record(template: &str) -> bool {
             "/api/v1/documents/",
             "/api/v1/consents/",
             "/api/v1/data-subject-requests/",
+            "/api/v1/screenings/",
+            "/api/v1/needs/",
+            "/api/v1/referrals/",
+            "/api/v1/cases/",
+            "/api/v1/hold-lifts/",
         ]
         .iter()
         .any(|p| template.starts_with(p))
@@ -342,6 +451,132 @@ async fn data_protection_call(
     Some(call)
 }
 
+async fn created(app: &App, token: &str, path: &str, body: Value) -> Value {
+    let (s, v) = app.post_as(token, path, body).await;
+    assert_eq!(s, StatusCode::CREATED, "{path}: {v}");
+    v
+}
+
+fn id_of(v: &Value) -> &str {
+    v["id"].as_str().unwrap()
+}
+
+/// The path and body of a call to a protection route, with what it acts on made for it
+/// by organisation a's caseworkers; None for the other routes.
+async fn protection_call(
+    app: &App,
+    f: &Fixture,
+    method: &str,
+    template: &str,
+    n: usize,
+) -> Option<(String, Option<Value>)> {
+    let officer = app.token_of("a", Role::ScreeningOfficer);
+    let asylum = app.token_of("a", Role::AsylumCaseworker);
+    let returns = app.token_of("a", Role::ReturnCaseworker);
+    let person_path = |suffix: &str| format!("/api/v1/persons/{}/{suffix}", f.person);
+    let screening = |fear: bool| {
+        json!({"questionnaire": "screening", "questionnaire_version": 2, "answers": {
+        "stated_age": 30, "reasons_for_leaving": ["work"], "fear_of_return": fear, "wants_asylum": false}})
+    };
+    let path = |id: &str| template.replace("{id}", id);
+    let call = match (method, template) {
+        ("GET", "/api/v1/questionnaires/{id}/{version}") => {
+            ("/api/v1/questionnaires/screening/2".to_owned(), None)
+        }
+        ("POST", "/api/v1/persons/{id}/screenings") => (path(&f.person), Some(screening(false))),
+        ("GET", "/api/v1/screenings/{id}") | ("POST", "/api/v1/screenings/{id}/confirm") => {
+            let s = created(app, &officer, &person_path("screenings"), screening(false)).await;
+            let body = json!({"version": s["version"], "population_type": null, "profile_flags": ["economic_migrant"]});
+            (path(id_of(&s)), (method == "POST").then_some(body))
+        }
+        ("POST", "/api/v1/persons/{id}/needs") => (path(&f.person), Some(json!({"code": "SM-CI"}))),
+        ("POST", "/api/v1/needs/{id}/close") => {
+            let someone = registered_person(app, f, "a").await;
+            let need = created(
+                app,
+                &officer,
+                &format!("/api/v1/persons/{someone}/needs"),
+                json!({"code": "DS-BD"}),
+            )
+            .await;
+            (
+                path(id_of(&need)),
+                Some(
+                    json!({"version": need["version"], "reason": format!("assessed again ({n})")}),
+                ),
+            )
+        }
+        ("POST", "/api/v1/persons/{id}/referrals") => (
+            path(&f.person),
+            Some(
+                json!({"service": "health", "urgency": "normal", "reason": format!("check-up {n}")}),
+            ),
+        ),
+        ("GET", "/api/v1/referrals/{id}")
+        | ("GET", "/api/v1/referrals/{id}/person")
+        | ("POST", "/api/v1/referrals/{id}/steps") => {
+            let body = json!({"service": "health", "urgency": "normal", "reason": "check-up"});
+            let r = created(app, &officer, &person_path("referrals"), body).await;
+            let step =
+                json!({"action": "cancel", "version": r["version"], "reason": "no longer needed"});
+            (path(id_of(&r)), (method == "POST").then_some(step))
+        }
+        ("POST", "/api/v1/persons/{id}/cases") => (
+            path(&f.person),
+            Some(json!({"kind": "asylum", "reason": format!("claim {n}")})),
+        ),
+        ("GET", "/api/v1/cases/{id}") | ("POST", "/api/v1/cases/{id}/transitions") => {
+            let body = json!({"kind": "asylum", "reason": "claim"});
+            let c = created(app, &asylum, &person_path("cases"), body).await;
+            let step =
+                json!({"event": "schedule_interview", "version": c["version"], "reason": "matrix"});
+            (path(id_of(&c)), (method == "POST").then_some(step))
+        }
+        ("GET", "/api/v1/cases/{id}/return-file")
+        | ("POST", "/api/v1/cases/{id}/hold-lifts")
+        | ("POST", "/api/v1/hold-lifts/{id}/decision") => {
+            // A return held by a fear the person expressed.
+            let someone = registered_person(app, f, "a").await;
+            let s = created(
+                app,
+                &officer,
+                &format!("/api/v1/persons/{someone}/screenings"),
+                screening(true),
+            )
+            .await;
+            let body = json!({"kind": "return", "voluntary": true, "reason": "wants to go home"});
+            let c = created(
+                app,
+                &returns,
+                &format!("/api/v1/persons/{someone}/cases"),
+                body,
+            )
+            .await;
+            let lift = json!({"condition": format!("fear:{}", id_of(&s)), "reason": format!("examined ({n})")});
+            match template {
+                "/api/v1/cases/{id}/return-file" => (path(id_of(&c)), None),
+                "/api/v1/cases/{id}/hold-lifts" => (path(id_of(&c)), Some(lift)),
+                _ => {
+                    let supervisor = app.token_of("a", Role::Supervisor);
+                    let l = created(
+                        app,
+                        &supervisor,
+                        &format!("/api/v1/cases/{}/hold-lifts", id_of(&c)),
+                        lift,
+                    )
+                    .await;
+                    (
+                        path(id_of(&l)),
+                        Some(json!({"approve": false, "reason": "not examined yet"})),
+                    )
+                }
+            }
+        }
+        _ => return None,
+    };
+    Some(call)
+}
+
 /// The path with real ids, and a valid body, for one call of a route. `n` makes names
 /// and codes unique; updates carry the version the record is at now.
 async fn plausible(
@@ -353,6 +588,9 @@ async fn plausible(
     n: usize,
 ) -> (String, Option<Value>) {
     if let Some(call) = data_protection_call(app, f, method, template, caller, n).await {
+        return call;
+    }
+    if let Some(call) = protection_call(app, f, method, template, n).await {
         return call;
     }
     if template.starts_with("/api/v1/duplicates/decisions") {
@@ -519,6 +757,23 @@ on_every_backend!(
                     match rule {
                         Public | Authenticated => {
                             assert!(a.status.is_success(), "{who}: {a:?}");
+                        }
+                        CaseOf(action, kind) if case_rule(role, *action, *kind) => {
+                            let hidden = org == "b" && names_personal_record(template);
+                            assert!(
+                                a.status.is_success()
+                                    || a.status == StatusCode::CONFLICT
+                                    || (hidden && a.status == StatusCode::NOT_FOUND),
+                                "{who} is allowed by the table and the case rule: {a:?}"
+                            );
+                        }
+                        CaseOf(action, kind) => {
+                            assert_eq!(
+                                a.status,
+                                StatusCode::FORBIDDEN,
+                                "{who} may not {action:?} a {kind:?} case: {a:?}"
+                            );
+                            assert!(a.is_problem(), "{who}: {a:?}");
                         }
                         Needs(action, resource) if access::allows(role, *action, *resource) => {
                             // Another organisation's personal record is as missing.
