@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use passage_domain::age::{DateOfBirth, DobPrecision};
 use passage_domain::codes::Nationality;
 use passage_domain::data_protection::ConsentScope;
 use passage_domain::person::{PopulationType, ProfileFlag};
@@ -153,7 +154,10 @@ fn an_age_range_straddling_18_gives_the_benefit_of_the_doubt() {
         note: None,
     };
     let mut s = adult();
-    s.date_of_birth = Some(date!(2000 - 01 - 01));
+    s.date_of_birth = Some(DateOfBirth {
+        date: date!(2000 - 01 - 01),
+        precision: DobPrecision::Exact,
+    });
     let o = screen(a, Some(assessment.validated().unwrap()), &s);
     let r = o.child.age_assessment.as_ref().unwrap();
     assert!(r.benefit_of_the_doubt);

@@ -95,8 +95,8 @@ on_every_backend!(
     |app: App| async move {
         let officer = app.token_of("a", Role::ScreeningOfficer);
         let mut head = distinct_head();
-    head["date_of_birth"] = json!({"date": "2011-01-01", "precision": "year_only"});
-    let boy = person(&app, head).await;
+        head["date_of_birth"] = json!({"date": "2011-01-01", "precision": "year_only"});
+        let boy = person(&app, head).await;
         let (s, sc) = screen(
             &app,
             &officer,

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use super::needs::NeedCode;
 use super::questionnaire::{Answer, AnswerType, Answers, Binding, Effects, Questionnaire};
 use super::referral::{ProposedReferral, propose};
+use crate::age::DateOfBirth;
 use crate::codes::Nationality;
 use crate::data_protection::clean_text;
 use crate::error::{Problems, ValidationErrors};
@@ -191,18 +192,10 @@ pub struct Outcome {
 /// What the screening knows of the person from registration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subject {
-    pub date_of_birth: Option<Date>,
+    pub date_of_birth: Option<DateOfBirth>,
     pub nationalities: Vec<Nationality>,
     pub population_type: Option<PopulationType>,
     pub profile_flags: Vec<ProfileFlag>,
-}
-
-fn age_on(born: Date, today: Date) -> i64 {
-    let mut years = i64::from(today.year() - born.year());
-    if (today.month() as u8, today.day()) < (born.month() as u8, born.day()) {
-        years -= 1;
-    }
-    years
 }
 
 /// Computes the outcome of a screening from checked answers.
@@ -260,7 +253,7 @@ pub fn evaluate(
     let (treated_as_child, age_basis) = match (&age_result, subject.date_of_birth, stated_age) {
         (Some(r), _, _) => (r.minimum_age < ADULT_AGE, AgeBasis::AgeAssessment),
         (None, Some(born), _) => (
-            age_on(born, today) < i64::from(ADULT_AGE),
+            born.age_at(today).is_some_and(|a| a < u32::from(ADULT_AGE)),
             AgeBasis::DateOfBirth,
         ),
         (None, None, Some(n)) => (n < i64::from(ADULT_AGE), AgeBasis::Stated),

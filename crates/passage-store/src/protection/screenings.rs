@@ -197,7 +197,7 @@ async fn insert(
     lock_person(c, person_id).await?;
     let d = person_details(c, person_id).await?;
     let subject = Subject {
-        date_of_birth: d.date_of_birth.map(|b| b.date),
+        date_of_birth: d.date_of_birth,
         nationalities: d.nationalities.clone(),
         population_type: d.population_type,
         profile_flags: d.profile_flags.clone(),

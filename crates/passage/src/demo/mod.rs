@@ -16,6 +16,7 @@ mod documents;
 mod households;
 mod names;
 mod people;
+mod protection;
 mod sea;
 mod sites;
 mod users;
@@ -64,6 +65,10 @@ pub async fn build(store: &Store, clock: Clock) -> anyhow::Result<()> {
     demo.actor = kalbar_clerk.clone();
     demo.returns(border_post).await?;
     demo.tally.report();
+    let screened = protection::screen(store, &staff, clock.today())
+        .await
+        .context("cannot screen the demo's people")?;
+    eprintln!("{screened}");
     eprintln!(
         "\ndemo: logins (password for all: {}):",
         users::DEMO_PASSWORD

@@ -30,6 +30,19 @@ pub(super) const ORGANISATIONS: [(&str, &str, OrganisationKind); 2] = [
 pub(super) struct Staff {
     pub logins: Vec<String>,
     pub clerks: Vec<Principal>,
+    /// Every single-role user, with the index of their organisation in [`ORGANISATIONS`].
+    pub people: Vec<(usize, Principal)>,
+}
+
+impl Staff {
+    /// The user holding `role` in organisation number `org`.
+    pub fn of(&self, org: usize, role: Role) -> anyhow::Result<Principal> {
+        self.people
+            .iter()
+            .find(|(o, p)| *o == org && p.roles == [role])
+            .map(|(_, p)| p.clone())
+            .with_context(|| format!("no {role} in organisation {org}"))
+    }
 }
 
 /// Creates the organisations and users as the operator.
@@ -38,6 +51,7 @@ pub(super) async fn seed(store: &Store, now: OffsetDateTime) -> anyhow::Result<S
     let hash = passage_server::auth::hash_password(DEMO_PASSWORD)?;
     let mut logins = Vec::new();
     let mut clerks = Vec::new();
+    let mut people = Vec::new();
     for (i, (key, name, kind)) in ORGANISATIONS.iter().enumerate() {
         let details = OrganisationDetails {
             name: (*name).to_owned(),
@@ -70,18 +84,24 @@ pub(super) async fn seed(store: &Store, now: OffsetDateTime) -> anyhow::Result<S
                 )
                 .await
                 .context("cannot create a user")?;
+            let principal = Principal {
+                user_id: Some(user.meta.id),
+                at: now,
+                name: username.clone(),
+                organisation_id: Some(org.meta.id),
+                roles: roles.clone(),
+                context: Default::default(),
+            };
             if roles == [Role::RegistrationClerk] {
-                clerks.push(Principal {
-                    user_id: Some(user.meta.id),
-                    at: now,
-                    name: username.clone(),
-                    organisation_id: Some(org.meta.id),
-                    roles,
-                    context: Default::default(),
-                });
+                clerks.push(principal.clone());
             }
+            people.push((i, principal));
             logins.push(format!("{username:<36} {name}"));
         }
     }
-    Ok(Staff { logins, clerks })
+    Ok(Staff {
+        logins,
+        clerks,
+        people,
+    })
 }
