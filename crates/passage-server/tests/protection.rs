@@ -650,3 +650,56 @@ on_every_backend!(
         assert_eq!(e["errors"][0]["field"], "pathway");
     }
 );
+
+on_every_backend!(
+    the_person_s_file_holds_their_screenings_and_erasure_clears_what_they_said,
+    |app: App| async move {
+        let officer = app.token_of("a", Role::ScreeningOfficer);
+        let dpfp = app.token_of("a", Role::DataProtectionFocalPoint);
+        let someone = person(&app, distinct_head()).await;
+        let said = "fled after the village was burned";
+        let (s, sc) = screen(
+            &app,
+            &officer,
+            &someone,
+            answers(30, json!({"notes": said, "health": ["chronic"]})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{sc}");
+        let (s, _) = app
+            .post_as(
+                &officer,
+                &format!("/api/v1/screenings/{}/confirm", sc["id"].as_str().unwrap()),
+                json!({"version": 1, "population_type": null, "needs": ["SM-CI"]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, file) = app
+            .get_as(&dpfp, &format!("/api/v1/persons/{someone}/export"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{file}");
+        assert_eq!(file["screenings"][0]["answers"]["notes"], said);
+        assert_eq!(file["specific_needs"][0]["code"], "SM-CI");
+
+        let (s, erased) = app
+            .post_as(
+                &dpfp,
+                &format!("/api/v1/persons/{someone}/erase"),
+                json!({"reason": "the person asked"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{erased}");
+        let (_, screenings) = app
+            .get_as(&officer, &format!("/api/v1/persons/{someone}/screenings"))
+            .await;
+        assert_eq!(
+            screenings[0]["answers"],
+            json!({}),
+            "what the person said is gone"
+        );
+        assert_eq!(
+            screenings[0]["outcome"]["needs"][0]["code"], "SM-CI",
+            "the codes stay"
+        );
+    }
+);

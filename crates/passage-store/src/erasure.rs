@@ -136,6 +136,18 @@ async fn anonymise(
         .execute(&mut *c)
         .await?;
     }
+    // What the person said at screenings, notes on their needs and the reasons written at
+    // each step of their cases. The codes, states and outcomes stay, for accountability.
+    for statement in [
+        "UPDATE screenings SET answers = '{}', age_assessment = NULL WHERE person_id = $1",
+        "UPDATE specific_needs SET note = NULL WHERE person_id = $1",
+        "UPDATE case_transitions SET reason = '' WHERE case_id IN (SELECT id FROM cases WHERE person_id = $1)",
+    ] {
+        sqlx::query(statement)
+            .bind(id.to_string())
+            .execute(&mut *c)
+            .await?;
+    }
     // Earlier versions kept in the history hold the names and numbers too.
     let mut b = Builder::new("UPDATE history SET detail = ");
     b.push("?", Arg::Text(r#"{"anonymised":true}"#.to_owned()));

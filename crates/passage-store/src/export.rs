@@ -46,6 +46,11 @@ pub struct PersonExport {
     pub consents: Vec<Consent>,
     pub data_subject_requests: Vec<DataSubjectRequest>,
     pub legal_hold: Option<LegalHold>,
+    /// Protection screenings, with the answers given.
+    pub screenings: Vec<passage_domain::protection::records::Screening>,
+    pub specific_needs: Vec<passage_domain::protection::needs::SpecificNeed>,
+    /// Cases of every procedure, with each step and its reason.
+    pub cases: Vec<passage_domain::protection::records::Case>,
     /// Every recorded change of the person and their documents, oldest first.
     pub history: Vec<Event>,
     /// Who saw or changed the person, their documents, consents and requests, oldest first.
@@ -111,6 +116,8 @@ impl Store {
         let consents = consents::of_person(&mut conn, id).await?;
         let data_subject_requests = requests_of(&mut conn, id, p.at).await?;
         let legal_hold = subject_rights::hold_of(&mut conn, id).await?;
+        let (screenings, specific_needs, cases) =
+            crate::protection::of_person(&mut conn, id).await?;
         let mut records = vec![id.to_string()];
         records.extend(documents.iter().map(|d| d.meta.id.to_string()));
         let history = history::of_records(&mut conn, &records).await?;
@@ -126,6 +133,9 @@ impl Store {
             consents,
             data_subject_requests,
             legal_hold,
+            screenings,
+            specific_needs,
+            cases,
             history,
             audit,
         };

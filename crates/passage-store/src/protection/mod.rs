@@ -15,7 +15,6 @@ mod referrals;
 mod screenings;
 
 pub use referrals::ReferralFilter;
-pub use screenings::CheckedScreening;
 
 use passage_domain::person::{PersonDetails, PopulationType, ProfileFlag};
 use sqlx::AnyConnection;
@@ -113,3 +112,32 @@ pub(crate) async fn change_status(
     )
     .await
 }
+
+/// Everything protection holds about one person, for their access request: screenings,
+/// specific needs, and cases with every step and reason.
+pub(crate) async fn of_person(
+    c: &mut AnyConnection,
+    person_id: Uuid,
+) -> Result<
+    (
+        Vec<passage_domain::protection::records::Screening>,
+        Vec<passage_domain::protection::needs::SpecificNeed>,
+        Vec<passage_domain::protection::records::Case>,
+    ),
+    StoreError,
+> {
+    let screenings = screenings::of_person(c, person_id).await?;
+    let needs = needs::of_person(c, person_id).await?;
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM cases WHERE person_id = $1 ORDER BY created_at, id")
+            .bind(person_id.to_string())
+            .fetch_all(&mut *c)
+            .await?;
+    let mut cases = Vec::with_capacity(ids.len());
+    for id in ids {
+        let full = passage_domain::protection::case_access::CaseView::Full;
+        cases.push(cases::fetch(c, sql::uuid(&id)?, full).await?);
+    }
+    Ok((screenings, needs, cases))
+}
+pub use screenings::CheckedScreening;

@@ -57,6 +57,20 @@ pub(super) async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<Screening, 
     decode(&row)
 }
 
+/// Every screening of a person, oldest first.
+pub(super) async fn of_person(
+    c: &mut AnyConnection,
+    person_id: Uuid,
+) -> Result<Vec<Screening>, StoreError> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM screenings WHERE person_id = $1 ORDER BY created_at, id");
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(person_id.to_string())
+        .fetch_all(c)
+        .await?;
+    rows.iter().map(decode).collect()
+}
+
 /// A screening checked against its questionnaire, ready to record.
 pub struct CheckedScreening {
     pub questionnaire: &'static Questionnaire,
@@ -122,16 +136,7 @@ impl Store {
         let mut conn = self.read.acquire().await?;
         let found = match ensure_visible(&mut conn, "persons", "person", person_id, scope, p).await
         {
-            Ok(()) => {
-                let sql = format!(
-                    "SELECT {COLUMNS} FROM screenings WHERE person_id = $1 ORDER BY created_at, id"
-                );
-                let rows = sqlx::query(AssertSqlSafe(sql))
-                    .bind(person_id.to_string())
-                    .fetch_all(&mut *conn)
-                    .await?;
-                Some(rows.iter().map(decode).collect::<Result<Vec<_>, _>>()?)
-            }
+            Ok(()) => Some(of_person(&mut conn, person_id).await?),
             Err(StoreError::NotFound { .. }) => None,
             Err(e) => return Err(e),
         };
