@@ -139,7 +139,14 @@ impl Store {
             backend,
             read,
             writer_pool: write.clone(),
-            writer: writer::Writer::start(write),
+            writer: writer::Writer::start(
+                write,
+                if backend == Backend::Sqlite {
+                    "BEGIN IMMEDIATE"
+                } else {
+                    "BEGIN"
+                },
+            ),
         })
     }
 

@@ -79,10 +79,13 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer on a pool of one connection.
-    pub fn start(pool: AnyPool) -> Self {
+    /// Starts the writer on a pool of one connection. `begin` opens each transaction: on
+    /// SQLite `BEGIN IMMEDIATE`, which takes the write lock at once (waiting up to the busy
+    /// timeout) so that another process writing the same file makes this one wait rather
+    /// than fail when a transaction that began by reading comes to write.
+    pub fn start(pool: AnyPool, begin: &'static str) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(pool, rx));
+        tokio::spawn(run(pool, begin, rx));
         Self { tx }
     }
 
@@ -125,7 +128,7 @@ impl Writer {
     }
 }
 
-async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Box<dyn Job>>) {
+async fn run(pool: AnyPool, begin: &'static str, mut rx: mpsc::Receiver<Box<dyn Job>>) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -134,7 +137,7 @@ async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Box<dyn Job>>) {
                 Err(_) => break,
             }
         }
-        let commit = commit_batch(&pool, &mut batch).await;
+        let commit = commit_batch(&pool, begin, &mut batch).await;
         if let Err(e) = &commit {
             tracing::warn!(error = %e, writes = batch.len(), "batch failed");
         }
@@ -146,11 +149,15 @@ async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Box<dyn Job>>) {
 
 /// Runs the batch in one transaction; when a write fails, rolls back and runs the batch
 /// again without it, until the rest commits.
-async fn commit_batch(pool: &AnyPool, batch: &mut [Box<dyn Job>]) -> Result<(), StoreError> {
+async fn commit_batch(
+    pool: &AnyPool,
+    begin: &'static str,
+    batch: &mut [Box<dyn Job>],
+) -> Result<(), StoreError> {
     let mut excluded = vec![false; batch.len()];
     loop {
         let mut conn = pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = conn.begin_with(begin).await?;
         let mut failed = None;
         for (i, job) in batch.iter_mut().enumerate() {
             if !excluded[i] && !job.run(&mut tx).await {
