@@ -14,7 +14,11 @@ use support::{App, distinct_head};
 
 /// A household with one member registered now; returns the head's person id.
 async fn person(app: &App, head: Value) -> String {
-    let arrival = app.arrival().await;
+    let (_, arrivals) = app.get("/api/v1/arrivals?limit=1").await;
+    let arrival = match arrivals["items"][0]["id"].as_str() {
+        Some(id) => id.to_owned(),
+        None => app.arrival().await,
+    };
     let (s, h) = app
         .post(
             "/api/v1/households",
@@ -700,6 +704,67 @@ on_every_backend!(
         assert_eq!(
             screenings[0]["outcome"]["needs"][0]["code"], "SM-CI",
             "the codes stay"
+        );
+    }
+);
+
+on_every_backend!(
+    detained_children_and_people_with_protection_needs_are_queued_for_alternatives,
+    |app: App| async move {
+        let officer = app.token_of("a", Role::ScreeningOfficer);
+        let mut head = distinct_head();
+        head["date_of_birth"] = json!({"date": "2010-06-01", "precision": "exact"});
+        let girl = person(&app, head).await;
+        let adult = person(&app, distinct_head()).await;
+        for (who, age) in [(&girl, 16), (&adult, 35)] {
+            let (s, sc) =
+                screen(&app, &officer, who, answers(age, json!({"detained": true}))).await;
+            assert_eq!(s, StatusCode::CREATED, "{sc}");
+            let needs: Vec<Value> = sc["outcome"]["needs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["code"].clone())
+                .collect();
+            assert!(needs.contains(&json!("LP-DT")), "{needs:?}");
+            let (s, c) = app
+                .post_as(
+                    &officer,
+                    &format!("/api/v1/screenings/{}/confirm", sc["id"].as_str().unwrap()),
+                    json!({"version": 1, "population_type": null, "needs": needs}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{c}");
+        }
+        let (_, queues) = app.get_as(&officer, "/api/v1/queues").await;
+        let queued: Vec<&str> = queues["detention_alternatives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["person_id"].as_str().unwrap())
+            .collect();
+        assert!(queued.contains(&girl.as_str()), "{queues}");
+        assert!(
+            !queued.contains(&adult.as_str()),
+            "an adult without protection needs: {queues}"
+        );
+        // A protection need puts the adult in the queue too.
+        let (s, _) = app
+            .post_as(
+                &officer,
+                &format!("/api/v1/persons/{adult}/needs"),
+                json!({"code": "SV-VF"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (_, queues) = app.get_as(&officer, "/api/v1/queues").await;
+        assert!(
+            queues["detention_alternatives"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["person_id"] == adult.as_str()),
+            "{queues}"
         );
     }
 );
