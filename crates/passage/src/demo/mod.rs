@@ -104,6 +104,9 @@ pub fn print_tour(url: &str) {
         );
     }
     println!("  curl -s {url}/api/v1/openapi.json");
+    println!("\nProtection work waiting, as the screening officer (README: \"Protection\"):\n");
+    println!("  export OFFICER=$(passage users token screening_officer.aceh)");
+    println!("  curl -s -H \"Authorization: Bearer $OFFICER\" {url}/api/v1/queues");
     println!("\n(`passage` is `cargo run --release -q --` from a clone.)\n");
 }
 
