@@ -181,10 +181,24 @@ pub enum Resource {
     Case,
     /// A request to lift a condition of the non-refoulement guard, and its decision.
     HoldLift,
+    /// A shelter unit of a site (tent, hall, safe space) with its beds.
+    ShelterUnit,
+    /// A person's stay in a shelter unit: admission, transfer, departure.
+    Stay,
+    /// An assistance programme and its entitlement rules.
+    Programme,
+    /// A distribution of assistance to a person or household.
+    Distribution,
+    /// A rescue operation, shipwreck, death or disappearance on a route (counts, no names).
+    Incident,
+    /// An anonymous count of a group passing a monitoring point.
+    FlowObservation,
+    /// A family's request to trace a missing relative, and its matches.
+    TracingRequest,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 18] = [
+    pub const ALL: [Resource; 25] = [
         Self::Site,
         Self::Arrival,
         Self::Household,
@@ -203,6 +217,13 @@ impl Resource {
         Self::Referral,
         Self::Case,
         Self::HoldLift,
+        Self::ShelterUnit,
+        Self::Stay,
+        Self::Programme,
+        Self::Distribution,
+        Self::Incident,
+        Self::FlowObservation,
+        Self::TracingRequest,
     ];
 
     pub fn code(self) -> &'static str {
@@ -225,6 +246,13 @@ impl Resource {
             Self::Referral => "referral",
             Self::Case => "case",
             Self::HoldLift => "hold_lift",
+            Self::ShelterUnit => "shelter_unit",
+            Self::Stay => "stay",
+            Self::Programme => "programme",
+            Self::Distribution => "distribution",
+            Self::Incident => "incident",
+            Self::FlowObservation => "flow_observation",
+            Self::TracingRequest => "tracing_request",
         }
     }
 
@@ -244,6 +272,9 @@ impl Resource {
                 | Self::Referral
                 | Self::Case
                 | Self::HoldLift
+                | Self::Stay
+                | Self::Distribution
+                | Self::TracingRequest
         )
     }
 }
@@ -271,6 +302,10 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Document, RCU),
             (Resource::Consent, RCU),
             (Resource::Duplicate, RC),
+            (Resource::Stay, R),
+            (Resource::Incident, R),
+            (Resource::FlowObservation, RC),
+            (Resource::TracingRequest, RC),
         ],
     ),
     (
@@ -286,6 +321,8 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::SpecificNeed, RCU),
             (Resource::Referral, RCU),
             (Resource::Case, RC),
+            (Resource::Stay, R),
+            (Resource::TracingRequest, RC),
         ],
     ),
     (
@@ -301,6 +338,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::SpecificNeed, RCU),
             (Resource::Referral, RCU),
             (Resource::Case, RCU),
+            (Resource::Stay, R),
         ],
     ),
     (
@@ -316,6 +354,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::SpecificNeed, RCU),
             (Resource::Referral, RCU),
             (Resource::Case, RCU),
+            (Resource::Stay, R),
         ],
     ),
     (
@@ -331,6 +370,9 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::SpecificNeed, RCU),
             (Resource::Referral, RCU),
             (Resource::Case, RCU),
+            (Resource::Stay, R),
+            (Resource::Incident, R),
+            (Resource::TracingRequest, RCU),
         ],
     ),
     (
@@ -345,6 +387,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Referral, RC),
             (Resource::Case, RCU),
             (Resource::HoldLift, RC),
+            (Resource::Stay, R),
         ],
     ),
     (
@@ -354,6 +397,11 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Arrival, RCU),
             (Resource::Household, R),
             (Resource::Person, R),
+            (Resource::ShelterUnit, RCU),
+            (Resource::Stay, RCU),
+            (Resource::Programme, R),
+            (Resource::Incident, R),
+            (Resource::FlowObservation, RC),
         ],
     ),
     (
@@ -363,6 +411,9 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Arrival, R),
             (Resource::Household, R),
             (Resource::Person, R),
+            (Resource::Stay, R),
+            (Resource::Programme, RCU),
+            (Resource::Distribution, RC),
         ],
     ),
     (
@@ -371,11 +422,21 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Site, R),
             (Resource::Arrival, RCU),
             (Resource::Person, R),
+            (Resource::Incident, RCU),
+            (Resource::FlowObservation, RC),
+            (Resource::TracingRequest, RCU),
         ],
     ),
     (
         Role::DataAnalyst,
-        &[(Resource::Site, R), (Resource::Arrival, R)],
+        &[
+            (Resource::Site, R),
+            (Resource::Arrival, R),
+            (Resource::ShelterUnit, R),
+            (Resource::Programme, R),
+            (Resource::Incident, R),
+            (Resource::FlowObservation, R),
+        ],
     ),
     (
         Role::Supervisor,
@@ -395,6 +456,13 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Referral, RU),
             (Resource::Case, RU),
             (Resource::HoldLift, RCU),
+            (Resource::ShelterUnit, RCU),
+            (Resource::Stay, RCU),
+            (Resource::Programme, RCU),
+            (Resource::Distribution, RU),
+            (Resource::Incident, RCU),
+            (Resource::FlowObservation, R),
+            (Resource::TracingRequest, RU),
         ],
     ),
     (
@@ -415,6 +483,10 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::SpecificNeed, R),
             (Resource::Referral, R),
             (Resource::Case, R),
+            (Resource::Stay, R),
+            (Resource::Programme, R),
+            (Resource::Distribution, R),
+            (Resource::TracingRequest, R),
         ],
     ),
     (

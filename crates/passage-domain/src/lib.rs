@@ -1,5 +1,6 @@
 //! Pure types and rules of Passage: sites, arrivals, households, persons, documents and
-//! their machine-readable zones, registration numbers.
+//! their machine-readable zones, registration numbers; protection; care after arrival
+//! (shelter, assistance, incidents, flows, tracing).
 //!
 //! This crate does no I/O, has no async, and never reads the clock: whatever depends on
 //! the date takes `today` or `now` as a parameter.
@@ -29,6 +30,10 @@ pub mod codes;
 pub mod country_codes;
 #[macro_use]
 pub mod data_protection;
+
+// After `data_protection`: uses its `coded!` macro, which is in scope only below it.
+pub mod care;
+
 pub mod document;
 pub mod duplicates;
 pub mod error;

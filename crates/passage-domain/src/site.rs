@@ -83,6 +83,9 @@ pub struct SiteDetails {
     /// Beds or places; 0 for a point where nobody stays.
     #[serde(default)]
     pub capacity: u32,
+    /// A closed site takes no admissions or transfers; its records stay.
+    #[serde(default)]
+    pub closed: bool,
 }
 
 impl SiteDetails {

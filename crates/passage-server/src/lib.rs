@@ -10,6 +10,7 @@ pub mod extract;
 pub mod matcher;
 pub mod problem;
 pub mod token;
+pub mod tracing_match;
 
 use std::sync::Arc;
 
@@ -105,6 +106,7 @@ impl utoipa::Modify for Security {
         (name = "documents", description = "Identity documents and MRZ verification"),
         (name = "duplicates", description = "Candidates, the review queue, merge, link and not-a-duplicate decisions"),
         (name = "data protection", description = "Consent, sharing agreements, data-subject requests, erasure, legal holds"),
+        (name = "care", description = "Shelter and occupancy, assistance and distributions, incidents, flow monitoring, tracing"),
         (name = "protection", description = "Screening, specific needs, referrals, cases of the differentiated procedures, the non-refoulement guard, work queues"),
     )
 )]
@@ -112,8 +114,9 @@ struct ApiDoc;
 
 fn api() -> OpenApiRouter<AppState> {
     use api::{
-        agreements, arrivals, cases, consents, documents, duplicates, households, needs, persons,
-        referrals, screenings, session, sites, subject_rights, users,
+        agreements, arrivals, assistance, cases, consents, documents, duplicates, households,
+        incidents, needs, persons, referrals, screenings, session, shelter, sites, subject_rights,
+        tracing_requests, users,
     };
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(session::login, session::current, session::logout))
@@ -170,6 +173,30 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::request_lift))
         .routes(routes!(cases::decide_lift))
         .routes(routes!(cases::queues))
+        .routes(routes!(shelter::create_unit))
+        .routes(routes!(shelter::update_unit))
+        .routes(routes!(shelter::units))
+        .routes(routes!(shelter::occupancy))
+        .routes(routes!(shelter::daily))
+        .routes(routes!(shelter::proposal))
+        .routes(routes!(shelter::admit))
+        .routes(routes!(shelter::change))
+        .routes(routes!(shelter::of_person))
+        .routes(routes!(
+            assistance::create_programme,
+            assistance::programmes
+        ))
+        .routes(routes!(assistance::totals))
+        .routes(routes!(assistance::distribute, assistance::list))
+        .routes(routes!(assistance::export))
+        .routes(routes!(assistance::review))
+        .routes(routes!(incidents::create, incidents::list))
+        .routes(routes!(incidents::read, incidents::update))
+        .routes(routes!(incidents::export))
+        .routes(routes!(incidents::record_flow, incidents::flows))
+        .routes(routes!(tracing_requests::create, tracing_requests::list))
+        .routes(routes!(tracing_requests::read))
+        .routes(routes!(tracing_requests::outcome))
         .routes(routes!(
             subject_rights::hold,
             subject_rights::place_hold,

@@ -232,6 +232,14 @@ impl Matcher {
         index.candidates(&probe, limit, skip)
     }
 
+    /// How alike two persons are by the current model, neither of them indexed (a person
+    /// sought by a family against another family's request, say).
+    pub fn compare(&self, a: &PersonDetails, b: &PersonDetails) -> Option<Scored> {
+        let index = self.index.read().ok()?;
+        let (a, b) = (prepare(&fields(a)), prepare(&fields(b)));
+        Some(index.model().score(&a.candidate, &b.candidate))
+    }
+
     /// The match probability of two indexed persons (None when either is not indexed:
     /// merged away or erased).
     pub fn probability(&self, a: &Uuid, b: &Uuid) -> Option<f64> {

@@ -37,8 +37,9 @@ enum Rule {
 
 use Action::{Create, Erase, Export, Read, Update};
 use Resource::{
-    Arrival, AuditLog, Case, Consent, DataSubjectRequest, Document, Duplicate, HoldLift, Household,
-    LegalHold, Organisation, Person, Referral, Screening, SharingAgreement, Site, SpecificNeed,
+    Arrival, AuditLog, Case, Consent, DataSubjectRequest, Distribution, Document, Duplicate,
+    FlowObservation, HoldLift, Household, Incident, LegalHold, Organisation, Person, Programme,
+    Referral, Screening, SharingAgreement, ShelterUnit, Site, SpecificNeed, Stay, TracingRequest,
     User,
 };
 use Rule::{Authenticated, CaseOf, Needs, Public};
@@ -270,6 +271,88 @@ const RULES: &[(&str, &str, Rule)] = &[
         Needs(Update, HoldLift),
     ),
     ("GET", "/api/v1/queues", Needs(Read, Person)),
+    // Care. Calls that change something act on a record made for them (see `care_call`).
+    ("POST", "/api/v1/shelter-units", Needs(Create, ShelterUnit)),
+    (
+        "PATCH",
+        "/api/v1/shelter-units/{id}",
+        Needs(Update, ShelterUnit),
+    ),
+    ("GET", "/api/v1/sites/{id}/units", Needs(Read, ShelterUnit)),
+    (
+        "GET",
+        "/api/v1/sites/{id}/occupancy",
+        Needs(Read, ShelterUnit),
+    ),
+    (
+        "GET",
+        "/api/v1/sites/{id}/occupancy/daily",
+        Needs(Read, ShelterUnit),
+    ),
+    (
+        "GET",
+        "/api/v1/sites/{id}/allocation-proposal",
+        Needs(Create, Stay),
+    ),
+    ("POST", "/api/v1/stays", Needs(Create, Stay)),
+    ("POST", "/api/v1/stays/{id}/change", Needs(Update, Stay)),
+    ("GET", "/api/v1/persons/{id}/stays", Needs(Read, Stay)),
+    ("POST", "/api/v1/programmes", Needs(Create, Programme)),
+    ("GET", "/api/v1/programmes", Needs(Read, Programme)),
+    (
+        "GET",
+        "/api/v1/programmes/{id}/totals",
+        Needs(Read, Programme),
+    ),
+    // The recipient is read first (Read Person), then the store checks the distribution.
+    ("POST", "/api/v1/distributions", Needs(Create, Distribution)),
+    ("GET", "/api/v1/distributions", Needs(Read, Distribution)),
+    (
+        "GET",
+        "/api/v1/distributions.csv",
+        Needs(Read, Distribution),
+    ),
+    (
+        "POST",
+        "/api/v1/distributions/{id}/review",
+        Needs(Update, Distribution),
+    ),
+    ("POST", "/api/v1/incidents", Needs(Create, Incident)),
+    ("GET", "/api/v1/incidents", Needs(Read, Incident)),
+    ("GET", "/api/v1/incidents/{id}", Needs(Read, Incident)),
+    ("PATCH", "/api/v1/incidents/{id}", Needs(Update, Incident)),
+    ("GET", "/api/v1/incidents.csv", Needs(Read, Incident)),
+    (
+        "POST",
+        "/api/v1/flow-observations",
+        Needs(Create, FlowObservation),
+    ),
+    (
+        "GET",
+        "/api/v1/flow-observations",
+        Needs(Read, FlowObservation),
+    ),
+    // Matching reads persons (Read Person) before the store checks the request.
+    (
+        "POST",
+        "/api/v1/tracing-requests",
+        Needs(Create, TracingRequest),
+    ),
+    (
+        "GET",
+        "/api/v1/tracing-requests",
+        Needs(Read, TracingRequest),
+    ),
+    (
+        "GET",
+        "/api/v1/tracing-requests/{id}",
+        Needs(Read, TracingRequest),
+    ),
+    (
+        "POST",
+        "/api/v1/tracing-requests/{id}/outcome",
+        Needs(Update, TracingRequest),
+    ),
 ];
 
 /// Whether `role` may take `action` on a case of `kind`.
@@ -319,6 +402,9 @@ fn names_personal_record(template: &str) -> bool {
             "/api/v1/referrals/",
             "/api/v1/cases/",
             "/api/v1/hold-lifts/",
+            "/api/v1/stays/",
+            "/api/v1/distributions/",
+            "/api/v1/tracing-requests/",
         ]
         .iter()
         .any(|p| template.starts_with(p))
@@ -577,6 +663,129 @@ async fn protection_call(
     Some(call)
 }
 
+fn incident_body(n: usize) -> Value {
+    json!({"kind": "rescue", "occurred_on": "2026-11-20", "persons_aboard": 100 + n, "rescued": 90,
+           "dead": 2, "missing": 3, "source": "coast guard", "source_quality": "official"})
+}
+
+fn tracing_body() -> Value {
+    json!({"sought": {"given_name": "Sought Person", "sex": "M"}, "relationship": "father",
+           "requester_name": "Requester", "requester_contact": "at the desk", "consent_to_share": true})
+}
+
+/// The path and body of a call to a care route, with what it acts on made for it; None
+/// for the other routes.
+async fn care_call(
+    app: &App,
+    f: &Fixture,
+    method: &str,
+    template: &str,
+    caller: (&str, Role),
+    n: usize,
+) -> Option<(String, Option<Value>)> {
+    let own = if caller.0 == "b" { "b" } else { "a" };
+    let manager = app.token_of("a", Role::SiteManager);
+    let assistance = app.token_of("a", Role::AssistanceOfficer);
+    let incidents = app.token_of("a", Role::IncidentOfficer);
+    let tracing = app.token_of("a", Role::ChildProtectionCaseworker);
+    let path = |id: &str| template.replace("{id}", id);
+    let new_unit = || json!({"site_id": f.site, "name": format!("Tent {n}"), "kind": "family_tent", "beds": 6});
+    let hygiene = || {
+        json!({"code": format!("KIT-{n}"), "name": "Hygiene kit", "item": "hygiene kit",
+        "beneficiary": "person", "frequency": {"kind": "once"}, "entitlement": {}})
+    };
+    let call = match (method, template) {
+        ("POST", "/api/v1/shelter-units") => (template.to_owned(), Some(new_unit())),
+        ("PATCH", "/api/v1/shelter-units/{id}") => {
+            let u = created(app, &manager, "/api/v1/shelter-units", new_unit()).await;
+            let mut details = u["details"].clone();
+            details["beds"] = json!(8);
+            (
+                path(id_of(&u)),
+                Some(json!({"version": u["version"], "details": details})),
+            )
+        }
+        ("GET", "/api/v1/sites/{id}/allocation-proposal") => {
+            (format!("{}?arrival_id={}", path(&f.site), f.arrival), None)
+        }
+        ("POST", "/api/v1/stays") => {
+            let u = created(app, &manager, "/api/v1/shelter-units", new_unit()).await;
+            let someone = registered_person(app, f, own).await;
+            (
+                template.to_owned(),
+                Some(json!({"placements": [{"person_id": someone, "unit_id": u["id"]}]})),
+            )
+        }
+        ("POST", "/api/v1/stays/{id}/change") => {
+            let u = created(app, &manager, "/api/v1/shelter-units", new_unit()).await;
+            let someone = registered_person(app, f, "a").await;
+            let stays = created(
+                app,
+                &manager,
+                "/api/v1/stays",
+                json!({"placements": [{"person_id": someone, "unit_id": u["id"]}]}),
+            )
+            .await;
+            let stay = &stays[0];
+            (
+                path(id_of(stay)),
+                Some(json!({"version": stay["version"], "reason": "left for Medan"})),
+            )
+        }
+        ("POST", "/api/v1/programmes") => (template.to_owned(), Some(hygiene())),
+        ("GET", "/api/v1/programmes/{id}/totals") => {
+            let p = created(app, &assistance, "/api/v1/programmes", hygiene()).await;
+            (path(id_of(&p)), None)
+        }
+        ("POST", "/api/v1/distributions") => {
+            let p = created(app, &assistance, "/api/v1/programmes", hygiene()).await;
+            let someone = registered_person(app, f, own).await;
+            (
+                template.to_owned(),
+                Some(json!({"programme_id": p["id"], "person_id": someone, "site_id": f.site})),
+            )
+        }
+        ("POST", "/api/v1/distributions/{id}/review") => {
+            let p = created(app, &assistance, "/api/v1/programmes", hygiene()).await;
+            let someone = registered_person(app, f, "a").await;
+            let d = created(
+                app,
+                &assistance,
+                "/api/v1/distributions",
+                json!({"programme_id": p["id"], "person_id": someone, "site_id": f.site}),
+            )
+            .await;
+            // Given, not held: the review is refused (409) for those allowed to review.
+            (
+                path(id_of(&d)),
+                Some(json!({"version": d["version"], "release": true, "reason": "checked"})),
+            )
+        }
+        ("POST", "/api/v1/incidents") => (template.to_owned(), Some(incident_body(n))),
+        ("GET", "/api/v1/incidents/{id}") | ("PATCH", "/api/v1/incidents/{id}") => {
+            let i = created(app, &incidents, "/api/v1/incidents", incident_body(n)).await;
+            let body = json!({"version": i["version"], "details": incident_body(n + 1)});
+            (path(id_of(&i)), (method == "PATCH").then_some(body))
+        }
+        ("POST", "/api/v1/flow-observations") => (
+            template.to_owned(),
+            Some(
+                json!({"site_id": f.site, "observed_at": "2026-11-27T08:00:00Z", "direction": "incoming",
+                        "transport": "boat", "counts": {"f_18_59": 2, "m_0_4": 1}}),
+            ),
+        ),
+        ("POST", "/api/v1/tracing-requests") => (template.to_owned(), Some(tracing_body())),
+        ("GET", "/api/v1/tracing-requests/{id}")
+        | ("POST", "/api/v1/tracing-requests/{id}/outcome") => {
+            let r = created(app, &tracing, "/api/v1/tracing-requests", tracing_body()).await;
+            let body = json!({"version": r["version"], "status": "closed", "reason": "the family stopped looking"});
+            (path(id_of(&r)), (method == "POST").then_some(body))
+        }
+        _ => return None,
+    };
+    Some(call)
+}
+
 /// The path with real ids, and a valid body, for one call of a route. `n` makes names
 /// and codes unique; updates carry the version the record is at now.
 async fn plausible(
@@ -591,6 +800,9 @@ async fn plausible(
         return call;
     }
     if let Some(call) = protection_call(app, f, method, template, n).await {
+        return call;
+    }
+    if let Some(call) = care_call(app, f, method, template, caller, n).await {
         return call;
     }
     if template.starts_with("/api/v1/duplicates/decisions") {

@@ -8,6 +8,7 @@
 mod agreements;
 mod arrivals;
 mod audit;
+mod care;
 mod consents;
 mod documents;
 mod erasure;
@@ -34,6 +35,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
 
 pub use audit::{AuditEntry, AuditReport, Tamper};
+pub use care::DistributionFilter;
 pub use erasure::{RetentionItem, RetentionReport};
 pub use error::StoreError;
 pub use export::{HouseholdSummary, PersonExport};

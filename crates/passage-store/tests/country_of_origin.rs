@@ -58,6 +58,7 @@ async fn an_authority_of_the_country_of_origin_never_sees_shared_records() {
             admin_pcode: None,
             coordinates: None,
             capacity: 0,
+            closed: false,
         };
         let site = store.create_site(&operator, site).await.unwrap();
         let arrival = ArrivalDetails {

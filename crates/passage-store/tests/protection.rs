@@ -29,6 +29,7 @@ async fn arrival(store: &Store) -> Uuid {
         admin_pcode: None,
         coordinates: None,
         capacity: 0,
+        closed: false,
     };
     let site = store.create_site(&operator, site).await.unwrap();
     let arrival = ArrivalDetails {

@@ -50,6 +50,7 @@ async fn world(store: &Store) -> (Vec<Uuid>, Vec<(Uuid, usize)>) {
                 admin_pcode: None,
                 coordinates: None,
                 capacity: 0,
+                closed: false,
             },
         )
         .await

@@ -147,6 +147,7 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
                 admin_pcode: None,
                 coordinates: None,
                 capacity: 0,
+                closed: false,
             },
         )
         .await?;

@@ -3,18 +3,23 @@
 
 pub mod agreements;
 pub mod arrivals;
+pub mod assistance;
 pub mod cases;
 pub mod consents;
+pub mod csv_out;
 pub mod documents;
 pub mod duplicates;
 pub mod households;
+pub mod incidents;
 pub mod needs;
 pub mod persons;
 pub mod referrals;
 pub mod screenings;
 pub mod session;
+pub mod shelter;
 pub mod sites;
 pub mod subject_rights;
+pub mod tracing_requests;
 pub mod users;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

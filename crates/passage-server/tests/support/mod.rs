@@ -206,7 +206,9 @@ impl App {
         (
             status,
             headers,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            // JSON as parsed; anything else (CSV, SVG) as its text.
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned())),
         )
     }
 

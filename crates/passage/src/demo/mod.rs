@@ -12,6 +12,7 @@
 //! full name reads in order and children carry their father's name.
 
 mod border;
+mod care;
 mod documents;
 mod households;
 mod names;
@@ -23,7 +24,7 @@ mod users;
 
 use anyhow::{Context, bail, ensure};
 use fastrand::Rng;
-use passage_domain::access::Principal;
+use passage_domain::access::{Principal, Role};
 use passage_domain::person::Sex;
 use passage_domain::regno::{RegistrationNumber, SiteCode};
 use passage_server::Clock;
@@ -57,11 +58,14 @@ pub async fn build(store: &Store, clock: Clock) -> anyhow::Result<()> {
         sites.push(demo.create_site(site).await?);
     }
     eprintln!("demo: sites PDE and MNR in Pidie (Aceh), ENT and SGT in Sanggau (West Kalimantan)");
-    let [landing_point, _, border_post, _] = sites[..] else {
+    let [landing_point, mina_raya, border_post, sanggau] = sites[..] else {
         bail!("a site is missing")
     };
+    let rescue = demo
+        .rescue_incident(&staff.of(0, Role::IncidentOfficer)?)
+        .await?;
     demo.actor = aceh_clerk.clone();
-    demo.sea_landing(landing_point).await?;
+    let landing = demo.sea_landing(landing_point, Some(rescue)).await?;
     demo.actor = kalbar_clerk.clone();
     demo.returns(border_post).await?;
     demo.tally.report();
@@ -69,6 +73,10 @@ pub async fn build(store: &Store, clock: Clock) -> anyhow::Result<()> {
         .await
         .context("cannot screen the demo's people")?;
     eprintln!("{screened}");
+    let cared = care::shelter_and_assist(store, &staff, landing, mina_raya, border_post, sanggau)
+        .await
+        .context("cannot shelter and assist the demo's people")?;
+    eprintln!("{cared}");
     eprintln!(
         "\ndemo: logins (password for all: {}):",
         users::DEMO_PASSWORD

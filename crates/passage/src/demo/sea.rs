@@ -61,7 +61,12 @@ fn fit_sizes(rng: &mut Rng, sizes: &mut [u32], target: u32) -> anyhow::Result<()
 }
 
 impl Scenario<'_> {
-    pub(super) async fn sea_landing(&mut self, site_id: Uuid) -> anyhow::Result<()> {
+    /// Registers the landing, produced by `incident_id`; returns the arrival.
+    pub(super) async fn sea_landing(
+        &mut self,
+        site_id: Uuid,
+        incident_id: Option<Uuid>,
+    ) -> anyhow::Result<Uuid> {
         let notes = "Wooden boat, about three weeks at sea; came ashore at night and was met by \
                      villagers. Twelve people were taken to hospital before registration.";
         let arrival = ArrivalDetails {
@@ -72,7 +77,7 @@ impl Scenario<'_> {
             origin: Some("Cox's Bazar, Bangladesh".to_owned()),
             origin_country: Some(code("BGD")?),
             persons_reported: Some(LANDING_REPORTED),
-            incident_id: None,
+            incident_id,
             notes: Some(notes.to_owned()),
         };
         let arrival_id = self.create_arrival(arrival).await?;
@@ -84,7 +89,7 @@ impl Scenario<'_> {
         for plan in &plans {
             self.register(arrival_id, plan).await?;
         }
-        Ok(())
+        Ok(arrival_id)
     }
 
     /// The households of the sea landing, in the order they are registered.

@@ -86,6 +86,7 @@ impl Scenario<'_> {
                 longitude,
             }),
             capacity: site.capacity,
+            closed: false,
         };
         let created = self
             .store
