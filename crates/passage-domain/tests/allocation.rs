@@ -31,8 +31,14 @@ fn member() -> impl Strategy<Value = Member> {
 fn build_group(households: Vec<Vec<Member>>) -> Vec<Arriving> {
     let mut out = Vec::new();
     for (h, members) in households.into_iter().enumerate() {
-        for (sex, age, child, alone) in members {
+        for (i, (sex, age, child, alone)) in members.into_iter().enumerate() {
             let n = out.len() as u128 + 1;
+            // Some households were registered at level 1: the head stands for others.
+            let companions = if i == 0 && h % 3 == 2 {
+                (h % 4) as u32
+            } else {
+                0
+            };
             out.push(Arriving {
                 person_id: Uuid::from_u128(n),
                 household_id: Uuid::from_u128(1000 + h as u128),
@@ -41,6 +47,7 @@ fn build_group(households: Vec<Vec<Member>>) -> Vec<Arriving> {
                 age,
                 unaccompanied_child: child,
                 woman_alone: alone,
+                companions,
             });
         }
     }
@@ -132,8 +139,8 @@ proptest! {
     fn no_unit_receives_more_than_its_free_beds(group in group(), spaces in spaces()) {
         let p = propose(&group, &spaces);
         for s in &spaces {
-            let n = p.placements.iter().filter(|x| x.unit_id == s.unit_id).count();
-            prop_assert!(n as u32 <= s.free, "{} placed in {} with {} free", n, s.unit_name, s.free);
+            let n: u32 = p.placements.iter().filter(|x| x.unit_id == s.unit_id).map(|x| 1 + x.companions).sum();
+            prop_assert!(n <= s.free, "{} beds taken in {} with {} free", n, s.unit_name, s.free);
             for x in p.placements.iter().filter(|x| x.unit_id == s.unit_id) {
                 prop_assert_eq!(x.kind, s.kind);
                 prop_assert_eq!(&x.unit_name, &s.unit_name);

@@ -498,3 +498,49 @@ on_every_backend!(
         assert_eq!(e["errors"][0]["field"], "consent_to_share");
     }
 );
+
+on_every_backend!(
+    a_level_one_household_takes_beds_for_everyone_counted,
+    |app: App| async move {
+        let manager = app.token_of("a", Role::SiteManager);
+        let (arrival, site) = arrival_and_site(&app).await;
+        let (s, h) = app
+            .post(
+                "/api/v1/households",
+                json!({"arrival_id": arrival, "size": 5, "head": distinct_head(),
+            "breakdown": {"f_18_59": 1, "m_18_59": 1, "f_5_11": 2, "m_0_4": 1}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{h}");
+        unit(&app, &site, "Tent S", "family_tent", 4).await;
+        let large = unit(&app, &site, "Tent L", "family_tent", 6).await;
+        let (_, proposal) = app
+            .get_as(
+                &manager,
+                &format!("/api/v1/sites/{site}/allocation-proposal?arrival_id={arrival}"),
+            )
+            .await;
+        let placed = &proposal["placements"][0];
+        assert_eq!(
+            placed["unit_id"],
+            large.as_str(),
+            "five beds needed, not one: {proposal}"
+        );
+        assert_eq!(placed["companions"], 4);
+        let admission = json!({"placements": [{"person_id": placed["person_id"], "unit_id": placed["unit_id"], "companions": 4}]});
+        let (s, _) = app.post_as(&manager, "/api/v1/stays", admission).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (_, occupancy) = app
+            .get_as(&manager, &format!("/api/v1/sites/{site}/occupancy"))
+            .await;
+        assert_eq!(occupancy["occupied"], 5, "{occupancy}");
+        let (_, again) = app
+            .get_as(
+                &manager,
+                &format!("/api/v1/sites/{site}/allocation-proposal?arrival_id={arrival}"),
+            )
+            .await;
+        assert_eq!(again["placements"], json!([]), "already sheltered");
+        assert!(small != large);
+    }
+);

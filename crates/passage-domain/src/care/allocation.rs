@@ -56,6 +56,11 @@ pub struct Arriving {
     /// An adult woman whose household has no other adult, or with a `WR-*` need
     /// ([`woman_alone`]).
     pub woman_alone: bool,
+    /// Members of this person's household who were counted at registration but not yet
+    /// registered one by one (a level-1 household): they stay with this person, and need
+    /// beds as much as anyone. Set on one member of the household, usually the head.
+    #[serde(default)]
+    pub companions: u32,
 }
 
 /// Free beds in one unit, as [`super::shelter::occupancy`] counts them. Closed units are
@@ -76,6 +81,8 @@ pub struct Placement {
     pub unit_id: Uuid,
     pub unit_name: String,
     pub kind: UnitKind,
+    /// Unregistered household members who take beds with this person.
+    pub companions: u32,
 }
 
 /// One person the proposal found no bed for, and why.
@@ -166,8 +173,16 @@ struct Party<'a> {
 }
 
 impl Party<'_> {
+    /// Beds the party needs: its registered members and their companions.
     fn size(&self) -> u32 {
-        u32::try_from(self.members.len()).unwrap_or(u32::MAX)
+        let companions: u32 = self
+            .members
+            .iter()
+            .map(|m| m.companions)
+            .fold(0, u32::saturating_add);
+        u32::try_from(self.members.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(companions)
     }
 
     fn youngest(&self) -> u32 {
@@ -327,7 +342,11 @@ fn place(beds: &mut Beds<'_>, party: &Party<'_>, rule: &Rule, out: &mut Proposal
     }
     if rule.one_by_one {
         for a in &party.members {
-            match beds.best_fit(rule.kinds, 1).and_then(|i| beds.take(i, 1)) {
+            let need = a.companions.saturating_add(1);
+            match beds
+                .best_fit(rule.kinds, need)
+                .and_then(|i| beds.take(i, need))
+            {
                 Some(space) => out.placements.push(placement(a, space)),
                 None => out.not_placed.push(not_placed(a, rule.text.to_owned())),
             }
@@ -357,6 +376,7 @@ fn placement(a: &Arriving, space: &Space) -> Placement {
         unit_id: space.unit_id,
         unit_name: space.unit_name.clone(),
         kind: space.kind,
+        companions: a.companions,
     }
 }
 

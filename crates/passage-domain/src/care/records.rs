@@ -28,6 +28,8 @@ pub struct Stay {
     pub person_id: Uuid,
     pub site_id: Uuid,
     pub unit_id: Uuid,
+    /// Household members not registered one by one who stay with this person.
+    pub companions: u32,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub admitted_at: OffsetDateTime,
@@ -58,6 +60,10 @@ pub struct Admissions {
 pub struct Admission {
     pub person_id: Uuid,
     pub unit_id: Uuid,
+    /// Household members counted but not registered one by one who come with this person
+    /// (as in the proposal's placement).
+    #[serde(default)]
+    pub companions: u32,
 }
 
 /// A departure, or a transfer to another unit (of this or another site).

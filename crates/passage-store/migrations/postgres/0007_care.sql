@@ -22,6 +22,9 @@ CREATE TABLE stays (
     person_id TEXT NOT NULL REFERENCES persons(id),
     site_id TEXT NOT NULL REFERENCES sites(id),
     unit_id TEXT NOT NULL REFERENCES shelter_units(id),
+    -- Household members counted at level 1 but not registered one by one, staying with
+    -- this person: they take beds too.
+    companions BIGINT NOT NULL,
     admitted_at TEXT NOT NULL,
     admitted_by TEXT NOT NULL,
     transferred_from TEXT REFERENCES stays(id),

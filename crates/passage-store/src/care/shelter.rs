@@ -28,7 +28,7 @@ use crate::scope::{ensure_visible, require, visible};
 use crate::sites::meta;
 use crate::sql::{self, Arg, Builder, ts};
 
-const STAY_COLUMNS: &str = "id, person_id, site_id, unit_id, admitted_at, admitted_by, transferred_from, override_reason, \
+const STAY_COLUMNS: &str = "id, person_id, site_id, unit_id, companions, admitted_at, admitted_by, transferred_from, override_reason, \
      departed_at, departed_by, departure_reason, version, created_at, updated_at";
 
 fn decode_unit(row: &AnyRow) -> Result<ShelterUnit, StoreError> {
@@ -49,6 +49,7 @@ fn decode_stay(row: &AnyRow) -> Result<Stay, StoreError> {
         person_id: sql::uuid(&sql::text(row, "person_id")?)?,
         site_id: sql::uuid(&sql::text(row, "site_id")?)?,
         unit_id: sql::uuid(&sql::text(row, "unit_id")?)?,
+        companions: u32::try_from(sql::int(row, "companions")?).unwrap_or(u32::MAX),
         admitted_at: sql::parse_ts(&sql::text(row, "admitted_at")?)?,
         admitted_by: sql::text(row, "admitted_by")?,
         transferred_from: from.as_deref().map(sql::uuid).transpose()?,
@@ -91,7 +92,7 @@ async fn units_of(c: &mut AnyConnection, site_id: Uuid) -> Result<Vec<ShelterUni
 
 /// People staying in each unit of a site now.
 async fn open_stays(c: &mut AnyConnection, site_id: Uuid) -> Result<Vec<(Uuid, u32)>, StoreError> {
-    let rows = sqlx::query("SELECT unit_id, COUNT(*) AS n FROM stays WHERE site_id = $1 AND departed_at IS NULL GROUP BY unit_id")
+    let rows = sqlx::query("SELECT unit_id, CAST(SUM(1 + companions) AS BIGINT) AS n FROM stays WHERE site_id = $1 AND departed_at IS NULL GROUP BY unit_id")
         .bind(site_id.to_string())
         .fetch_all(&mut *c)
         .await?;
@@ -164,21 +165,23 @@ async fn admit_one(
             .fetch_one(&mut *c)
             .await?;
     let occupied = u32::try_from(occupied).unwrap_or(u32::MAX);
-    let over = occupied >= u.details.beds;
+    let over = occupied.saturating_add(1).saturating_add(a.companions) > u.details.beds;
     let override_reason = match (over, override_reason) {
         (false, _) => None,
         (true, r) if may_override(p, r) => r.map(|r| r.trim().to_owned()),
         (true, _) => {
             return Err(StoreError::Refused(format!(
-                "unit {} is full ({occupied} of {} beds): a site manager may override with a reason",
-                u.details.name, u.details.beds
+                "unit {} is full ({occupied} of {} beds taken, {} more needed): a site manager may override with a reason",
+                u.details.name,
+                u.details.beds,
+                1 + a.companions
             )));
         }
     };
     let id = Uuid::now_v7();
     sqlx::query(
-        "INSERT INTO stays (id, person_id, site_id, unit_id, admitted_at, admitted_by, transferred_from, override_reason, \
-         version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $5, $5)",
+        "INSERT INTO stays (id, person_id, site_id, unit_id, companions, admitted_at, admitted_by, transferred_from, \
+         override_reason, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $9, $5, $6, $7, $8, 1, $5, $5)",
     )
     .bind(id.to_string())
     .bind(a.person_id.to_string())
@@ -188,9 +191,10 @@ async fn admit_one(
     .bind(p.name.clone())
     .bind(from.map(|f| f.to_string()))
     .bind(override_reason.clone())
+    .bind(i64::from(a.companions))
     .execute(&mut *c)
     .await?;
-    let detail = serde_json::json!({"person_id": a.person_id, "unit_id": a.unit_id, "override_reason": override_reason});
+    let detail = serde_json::json!({"person_id": a.person_id, "unit_id": a.unit_id, "companions": a.companions, "override_reason": override_reason});
     history::record(c, "stay", id, "admitted", 1, p.at, &detail).await?;
     fetch_stay(c, id).await
 }
@@ -340,7 +344,7 @@ impl Store {
             .assume_utc());
         let units = units_of(&mut c, site_id).await?;
         let rows = sqlx::query(
-            "SELECT unit_id, COUNT(*) AS n FROM stays WHERE site_id = $1 AND admitted_at < $2 \
+            "SELECT unit_id, CAST(SUM(1 + companions) AS BIGINT) AS n FROM stays WHERE site_id = $1 AND admitted_at < $2 \
              AND (departed_at IS NULL OR departed_at >= $2) GROUP BY unit_id",
         )
         .bind(site_id.to_string())
@@ -471,7 +475,7 @@ impl Store {
                     match change.to_unit_id {
                         None => fetch_stay(c, *id).await,
                         Some(to) => {
-                            let a = Admission { person_id: current.person_id, unit_id: to };
+                            let a = Admission { person_id: current.person_id, unit_id: to, companions: current.companions };
                             admit_one(c, a, Some(*id), change.override_reason.as_deref(), p, *scope).await
                         }
                     }
@@ -568,6 +572,21 @@ impl Store {
                 codes,
             ));
         }
+        // Household members counted but not registered one by one come with the first of
+        // their household in the list (the head is registered first).
+        let sizes = sqlx::query(
+            "SELECT id, CAST(size - (SELECT COUNT(*) FROM persons WHERE persons.household_id = households.id) AS BIGINT) \
+             AS unregistered FROM households WHERE arrival_id = $1",
+        )
+        .bind(arrival_id.to_string())
+        .fetch_all(&mut *c)
+        .await?;
+        let mut unregistered: std::collections::HashMap<Uuid, u32> =
+            std::collections::HashMap::new();
+        for r in &sizes {
+            let n = u32::try_from(sql::int(r, "unregistered")?.max(0)).unwrap_or(0);
+            unregistered.insert(sql::uuid(&sql::text(r, "id")?)?, n);
+        }
         drop(c);
         let today = p.at.date();
         let adult = |d: &passage_domain::person::PersonDetails| {
@@ -594,12 +613,21 @@ impl Store {
                             ProfileFlag::UnaccompaniedChild | ProfileFlag::SeparatedChild
                         )
                     }) || codes.iter().any(|c| c.starts_with("SC-")),
+                    // Alone only when nobody of her household is still to be registered.
                     woman_alone: d.sex == Sex::F
                         && adult(d)
+                        && unregistered.get(household).copied().unwrap_or(0) == 0
                         && (other_adults == 0 || codes.iter().any(|c| c.starts_with("WR-"))),
+                    companions: 0,
                 }
             })
             .collect();
+        let mut group = group;
+        for a in group.iter_mut() {
+            if let Some(n) = unregistered.remove(&a.household_id) {
+                a.companions = n;
+            }
+        }
         self.audit_reads(p, Resource::Person, group.iter().map(|a| a.person_id))
             .await?;
         Ok(AllocationProposal {

@@ -133,6 +133,7 @@ pub(super) async fn shelter_and_assist(
         .map(|p| Admission {
             person_id: p.person_id,
             unit_id: p.unit_id,
+            companions: p.companions,
         })
         .collect();
     let sheltered = store
@@ -166,6 +167,7 @@ pub(super) async fn shelter_and_assist(
         full.extend(people.map(|p| Admission {
             person_id: p.meta.id,
             unit_id: unit.meta.id,
+            companions: 0,
         }));
     }
     let filled = full.len();
@@ -265,9 +267,11 @@ pub(super) async fn shelter_and_assist(
     let traced = trace_a_son(store, staff).await?;
     Ok(format!(
         "demo: rescue off Sabang recorded ({LANDING_REPORTED} rescued, 9 dead, 22 missing); {} of {LANDING_REGISTERED} \
-         landed sheltered at MNR ({beds} beds, {} not placed, each with a reason); SGT full with {filled} returned workers; \
+         landed sheltered at MNR ({beds} beds; {} of them counted at level 1, staying with their registered head), \
+         {} registered people not placed, each with a reason; SGT full with {filled} returned workers; \
          {kits} hygiene kits, {packages} basic packages to undocumented returnees; {traced}",
-        sheltered.len(),
+        sheltered.iter().map(|s| 1 + s.companions).sum::<u32>(),
+        sheltered.iter().map(|s| s.companions).sum::<u32>(),
         proposal.not_placed.len(),
     ))
 }

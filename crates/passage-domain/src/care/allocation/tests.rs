@@ -13,6 +13,7 @@ fn person(n: u128, household: u128, sex: Sex, age: Option<u32>) -> Arriving {
         age,
         unaccompanied_child: false,
         woman_alone: false,
+        companions: 0,
     }
 }
 
@@ -34,6 +35,7 @@ fn unaccompanied(n: u128, household: u128, age: u32) -> Arriving {
 fn alone(n: u128, household: u128) -> Arriving {
     Arriving {
         woman_alone: true,
+        companions: 0,
         ..person(n, household, Sex::F, Some(25))
     }
 }
