@@ -541,6 +541,5 @@ on_every_backend!(
             )
             .await;
         assert_eq!(again["placements"], json!([]), "already sheltered");
-        assert!(small != large);
     }
 );
