@@ -99,12 +99,20 @@ async fn give(c: &mut AnyConnection, id: Uuid, key: Option<String>) -> Result<()
             ));
         }
     }
-    sqlx::query("UPDATE distributions SET status = 'given', once_key = $1 WHERE id = $2")
-        .bind(key)
-        .bind(id.to_string())
-        .execute(&mut *c)
-        .await?;
-    Ok(())
+    let given =
+        sqlx::query("UPDATE distributions SET status = 'given', once_key = $1 WHERE id = $2")
+            .bind(key)
+            .bind(id.to_string())
+            .execute(&mut *c)
+            .await;
+    match given {
+        Ok(_) => Ok(()),
+        // Another server gave it between the check above and this write.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Refused(
+            "this one-off entitlement was already given to this beneficiary".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Which distributions a listing returns.
