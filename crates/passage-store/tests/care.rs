@@ -103,11 +103,7 @@ async fn a_one_off_entitlement_racing_on_two_servers_is_given_once() {
             );
             let given = [&a, &b].iter().filter(|r| r.is_ok()).count();
             assert_eq!(given, 1, "{} trial {trial}: {a:?} {b:?}", db.backend);
-            let refused = if a.is_err() {
-                a.unwrap_err()
-            } else {
-                b.unwrap_err()
-            };
+            let refused = a.err().or(b.err()).unwrap();
             assert!(refused.to_string().contains("already"), "{refused}");
         }
         let all = first

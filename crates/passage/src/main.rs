@@ -2,6 +2,7 @@
 //! migrations, prints tokens, and measures itself.
 
 mod bench;
+mod care;
 mod dedup;
 mod demo;
 mod retention;
@@ -87,6 +88,13 @@ enum Command {
         db: DatabaseArg,
         #[command(subcommand)]
         command: retention::RetentionCommand,
+    },
+    /// Reports of reception and care: occupancy, incidents (MMP), distribution lists.
+    Care {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(subcommand)]
+        command: care::CareCommand,
     },
     /// Find the duplicates in a CSV file of persons (scored pairs and clusters), or among
     /// the registered persons of the database (into the review queue).
@@ -220,6 +228,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Retention { db, command } => {
             retention::run(&open(&db.database).await?, command).await
         }
+        Command::Care { db, command } => care::run(&open(&db.database).await?, command).await,
         Command::Dedup { args, db } => dedup::run(args, &db.database).await,
         Command::Bench { what } => bench::run(what).await,
     }

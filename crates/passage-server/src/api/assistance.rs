@@ -5,11 +5,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use passage_domain::access::Principal;
 use passage_domain::care::assistance::{NewDistribution, ProgrammeDetails};
 use passage_domain::care::records::{
     Distribution, DistributionStatus, DistributionTotal, Programme, Review,
 };
-use passage_store::DistributionFilter;
+use passage_store::{DistributionFilter, Store, StoreError};
 use serde::Deserialize;
 use time::Date;
 use utoipa::IntoParams;
@@ -129,6 +130,54 @@ pub async fn list(
     ))
 }
 
+/// The columns of the distribution list for finance.
+pub const LIST_COLUMNS: [&str; 9] = [
+    "distribution_id",
+    "date",
+    "programme",
+    "item",
+    "quantity",
+    "registration_number",
+    "name",
+    "site_id",
+    "distributed_by",
+];
+
+/// The distribution list for finance: one row per distribution given, under
+/// [`LIST_COLUMNS`], for the API and the command line alike.
+pub async fn list_rows(
+    store: &Store,
+    p: &Principal,
+    mut f: DistributionFilter,
+) -> Result<Vec<Vec<String>>, StoreError> {
+    f.status = Some(DistributionStatus::Given);
+    let given = store.distributions(p, &f).await?;
+    let programmes = store.programmes(p).await?;
+    let mut rows = Vec::with_capacity(given.len());
+    for d in given {
+        let person = store.person(p, d.person_id).await?;
+        let prog = programmes.iter().find(|x| x.meta.id == d.programme_id);
+        rows.push(vec![
+            d.meta.id.to_string(),
+            d.distributed_at.date().to_string(),
+            prog.map(|x| x.details.code.clone()).unwrap_or_default(),
+            prog.map(|x| x.details.item.clone()).unwrap_or_default(),
+            d.quantity.unwrap_or(1).to_string(),
+            person
+                .as_ref()
+                .map(|x| x.registration_number.to_string())
+                .unwrap_or_default(),
+            person
+                .as_ref()
+                .map(|x| x.details.display_name())
+                .unwrap_or_default(),
+            d.site_id.to_string(),
+            d.distributed_by,
+        ]);
+    }
+    Ok(rows)
+}
+
 /// The distribution list for finance, as CSV: one row per distribution given.
 #[utoipa::path(get, path = "/api/v1/distributions.csv", tag = "care", params(DistributionQuery),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem)))]
@@ -137,46 +186,8 @@ pub async fn export(
     Caller(p): Caller,
     Query(q): Query<DistributionQuery>,
 ) -> Result<Response, ApiError> {
-    let mut f = filter(q, 10_000);
-    f.status = Some(DistributionStatus::Given);
-    let given = app.store.distributions(&p, &f).await?;
-    let programmes = app.store.programmes(&p).await?;
-    let mut rows = Vec::with_capacity(given.len());
-    for d in given {
-        let number = app
-            .store
-            .person(&p, d.person_id)
-            .await?
-            .map(|x| (x.registration_number.to_string(), x.details.display_name()));
-        let (number, name) = number.unwrap_or_default();
-        let prog = programmes.iter().find(|x| x.meta.id == d.programme_id);
-        rows.push(vec![
-            d.meta.id.to_string(),
-            d.distributed_at.date().to_string(),
-            prog.map(|x| x.details.code.clone()).unwrap_or_default(),
-            prog.map(|x| x.details.item.clone()).unwrap_or_default(),
-            d.quantity.unwrap_or(1).to_string(),
-            number,
-            name,
-            d.site_id.to_string(),
-            d.distributed_by,
-        ]);
-    }
-    csv(
-        "distributions.csv",
-        &[
-            "distribution_id",
-            "date",
-            "programme",
-            "item",
-            "quantity",
-            "registration_number",
-            "name",
-            "site_id",
-            "distributed_by",
-        ],
-        rows,
-    )
+    let rows = list_rows(&app.store, &p, filter(q, 10_000)).await?;
+    csv("distributions.csv", &LIST_COLUMNS, rows)
 }
 
 /// Release or refuse a held distribution, with what the review found. A release is still
