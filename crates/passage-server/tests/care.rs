@@ -543,3 +543,77 @@ on_every_backend!(
         assert_eq!(again["placements"], json!([]), "already sheltered");
     }
 );
+
+on_every_backend!(
+    a_closed_site_takes_no_transfer_and_an_incident_lists_its_arrivals,
+    |app: App| async move {
+        let manager = app.token_of("a", Role::SiteManager);
+        let (arrival, site) = arrival_and_site(&app).await;
+        let h = household(&app, &arrival, distinct_head(), json!([])).await;
+        let here = unit(&app, &site, "Hall 1", "communal_hall", 10).await;
+        let (s, other) = app.post("/api/v1/sites", json!({"code": "SGT", "name": "Sanggau shelter", "kind": "temporary_camp", "country": "IDN", "capacity": 20})).await;
+        assert_eq!(s, StatusCode::CREATED, "{other}");
+        let there = unit(
+            &app,
+            other["id"].as_str().unwrap(),
+            "Hall 2",
+            "communal_hall",
+            10,
+        )
+        .await;
+        let (s, stays) = app
+            .post_as(
+                &manager,
+                "/api/v1/stays",
+                json!({"placements": [{"person_id": h["head_person_id"], "unit_id": here}]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{stays}");
+        let mut closed = other["details"].clone();
+        closed["closed"] = json!(true);
+        let body = json!({"version": other["version"], "details": closed}).to_string();
+        let (s, _, patched) = app
+            .send_as(
+                Some(&app.token),
+                Method::PATCH,
+                &format!("/api/v1/sites/{}", other["id"].as_str().unwrap()),
+                Some(body),
+                "application/json",
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{patched}");
+        let (s, refused) = app.post_as(&manager, &format!("/api/v1/stays/{}/change", stays[0]["id"].as_str().unwrap()),
+        json!({"version": stays[0]["version"], "reason": "moved to be near her sister", "to_unit_id": there})).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{refused}");
+        assert!(
+            refused["detail"].as_str().unwrap().contains("closed"),
+            "{refused}"
+        );
+
+        let officer = app.token_of("a", Role::IncidentOfficer);
+        let (s, i) = app
+            .post_as(
+                &officer,
+                "/api/v1/incidents",
+                json!({"kind": "rescue", "occurred_on": "2026-11-25",
+        "rescued": 40, "source": "navy", "source_quality": "official"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{i}");
+        let (s, a) = app
+            .post(
+                "/api/v1/arrivals",
+                json!({"site_id": site, "mode": "sea", "arrived_at": "2026-11-26T02:40:00+07:00",
+        "persons_reported": 40, "incident_id": i["id"]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{a}");
+        let (_, i) = app
+            .get_as(
+                &officer,
+                &format!("/api/v1/incidents/{}", i["id"].as_str().unwrap()),
+            )
+            .await;
+        assert_eq!(i["arrival_ids"], json!([a["id"]]));
+    }
+);
