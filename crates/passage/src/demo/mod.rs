@@ -248,6 +248,39 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(theirs.items.len(), 83);
+        // The mother's tracing request finds her son first; Sanggau is full; the rescue
+        // names the landing it produced.
+        let requests = store.tracing_requests(&operator, 10).await.unwrap();
+        let first = &requests[0].matches[0];
+        let son = store.person(&operator, first.id).await.unwrap().unwrap();
+        assert!(
+            son.details
+                .profile_flags
+                .contains(&passage_domain::person::ProfileFlag::UnaccompaniedChild)
+        );
+        assert!(
+            requests[0]
+                .matches
+                .iter()
+                .skip(1)
+                .all(|m| m.probability < first.probability)
+        );
+        let sites = store
+            .sites(&operator, &SiteFilter::default(), None, MAX_PAGE)
+            .await
+            .unwrap();
+        let sanggau = sites
+            .items
+            .iter()
+            .find(|s| s.details.code.as_str() == "SGT")
+            .unwrap();
+        let occupancy = store
+            .occupancy(&operator, sanggau.meta.id, 90)
+            .await
+            .unwrap();
+        assert_eq!(occupancy.occupied, occupancy.beds);
+        let incidents = store.incidents(&operator, 10).await.unwrap();
+        assert_eq!(incidents[0].arrival_ids.len(), 1);
         store.close().await;
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
