@@ -195,10 +195,12 @@ pub enum Resource {
     FlowObservation,
     /// A family's request to trace a missing relative, and its matches.
     TracingRequest,
+    /// Aggregate tables, disclosure-controlled: no person in them.
+    Statistics,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 25] = [
+    pub const ALL: [Resource; 26] = [
         Self::Site,
         Self::Arrival,
         Self::Household,
@@ -224,6 +226,7 @@ impl Resource {
         Self::Incident,
         Self::FlowObservation,
         Self::TracingRequest,
+        Self::Statistics,
     ];
 
     pub fn code(self) -> &'static str {
@@ -253,6 +256,7 @@ impl Resource {
             Self::Incident => "incident",
             Self::FlowObservation => "flow_observation",
             Self::TracingRequest => "tracing_request",
+            Self::Statistics => "statistics",
         }
     }
 
@@ -323,6 +327,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Case, RC),
             (Resource::Stay, R),
             (Resource::TracingRequest, RC),
+            (Resource::Statistics, R),
         ],
     ),
     (
@@ -402,6 +407,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Programme, R),
             (Resource::Incident, R),
             (Resource::FlowObservation, RC),
+            (Resource::Statistics, R),
         ],
     ),
     (
@@ -414,6 +420,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Stay, R),
             (Resource::Programme, RCU),
             (Resource::Distribution, RC),
+            (Resource::Statistics, R),
         ],
     ),
     (
@@ -425,6 +432,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Incident, RCU),
             (Resource::FlowObservation, RC),
             (Resource::TracingRequest, RCU),
+            (Resource::Statistics, R),
         ],
     ),
     (
@@ -436,6 +444,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Programme, R),
             (Resource::Incident, R),
             (Resource::FlowObservation, R),
+            (Resource::Statistics, R),
         ],
     ),
     (
@@ -463,6 +472,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Incident, RCU),
             (Resource::FlowObservation, R),
             (Resource::TracingRequest, RU),
+            (Resource::Statistics, R),
         ],
     ),
     (
@@ -487,6 +497,7 @@ pub const PERMISSIONS: &[(Role, Grants)] = &[
             (Resource::Programme, R),
             (Resource::Distribution, R),
             (Resource::TracingRequest, R),
+            (Resource::Statistics, R),
         ],
     ),
     (

@@ -107,6 +107,7 @@ impl utoipa::Modify for Security {
         (name = "duplicates", description = "Candidates, the review queue, merge, link and not-a-duplicate decisions"),
         (name = "data protection", description = "Consent, sharing agreements, data-subject requests, erasure, legal holds"),
         (name = "care", description = "Shelter and occupancy, assistance and distributions, incidents, flow monitoring, tracing"),
+        (name = "statistics", description = "Disaggregated tables with disclosure control"),
         (name = "protection", description = "Screening, specific needs, referrals, cases of the differentiated procedures, the non-refoulement guard, work queues"),
     )
 )]
@@ -115,8 +116,8 @@ struct ApiDoc;
 fn api() -> OpenApiRouter<AppState> {
     use api::{
         agreements, arrivals, assistance, cases, consents, documents, duplicates, households,
-        incidents, needs, persons, referrals, screenings, session, shelter, sites, subject_rights,
-        tracing_requests, users,
+        incidents, needs, persons, referrals, screenings, session, shelter, sites, stats,
+        subject_rights, tracing_requests, users,
     };
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(session::login, session::current, session::logout))
@@ -197,6 +198,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tracing_requests::create, tracing_requests::list))
         .routes(routes!(tracing_requests::read))
         .routes(routes!(tracing_requests::outcome))
+        .routes(routes!(stats::population))
         .routes(routes!(
             subject_rights::hold,
             subject_rights::place_hold,

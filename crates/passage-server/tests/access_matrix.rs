@@ -39,8 +39,8 @@ use Action::{Create, Erase, Export, Read, Update};
 use Resource::{
     Arrival, AuditLog, Case, Consent, DataSubjectRequest, Distribution, Document, Duplicate,
     FlowObservation, HoldLift, Household, Incident, LegalHold, Organisation, Person, Programme,
-    Referral, Screening, SharingAgreement, ShelterUnit, Site, SpecificNeed, Stay, TracingRequest,
-    User,
+    Referral, Screening, SharingAgreement, ShelterUnit, Site, SpecificNeed, Statistics, Stay,
+    TracingRequest, User,
 };
 use Rule::{Authenticated, CaseOf, Needs, Public};
 
@@ -353,6 +353,7 @@ const RULES: &[(&str, &str, Rule)] = &[
         "/api/v1/tracing-requests/{id}/outcome",
         Needs(Update, TracingRequest),
     ),
+    ("GET", "/api/v1/stats/population", Needs(Read, Statistics)),
 ];
 
 /// Whether `role` may take `action` on a case of `kind`.

@@ -22,6 +22,7 @@ mod protection;
 mod scope;
 mod sites;
 pub mod sql;
+mod stats;
 mod subject_rights;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -44,6 +45,7 @@ pub use matching::{FeedEntry, NewReview};
 pub use persons::{PersonChange, PersonFilter};
 pub use protection::{CheckedScreening, ReferralFilter};
 pub use sql::Page;
+pub use stats::PopulationCount;
 pub use users::{Credentials, NewUser};
 
 pub use arrivals::ArrivalFilter;

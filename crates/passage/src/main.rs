@@ -6,6 +6,7 @@ mod care;
 mod dedup;
 mod demo;
 mod retention;
+mod stats;
 mod users;
 
 use std::net::SocketAddr;
@@ -95,6 +96,13 @@ enum Command {
         db: DatabaseArg,
         #[command(subcommand)]
         command: care::CareCommand,
+    },
+    /// Disaggregated tables, disclosure-controlled, as CSV, HXL or JSON.
+    Stats {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(subcommand)]
+        command: stats::StatsCommand,
     },
     /// Find the duplicates in a CSV file of persons (scored pairs and clusters), or among
     /// the registered persons of the database (into the review queue).
@@ -229,6 +237,7 @@ async fn main() -> anyhow::Result<()> {
             retention::run(&open(&db.database).await?, command).await
         }
         Command::Care { db, command } => care::run(&open(&db.database).await?, command).await,
+        Command::Stats { db, command } => stats::run(&open(&db.database).await?, command).await,
         Command::Dedup { args, db } => dedup::run(args, &db.database).await,
         Command::Bench { what } => bench::run(what).await,
     }

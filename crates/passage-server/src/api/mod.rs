@@ -18,6 +18,7 @@ pub mod screenings;
 pub mod session;
 pub mod shelter;
 pub mod sites;
+pub mod stats;
 pub mod subject_rights;
 pub mod tracing_requests;
 pub mod users;

@@ -1,0 +1,139 @@
+//! Statistics through the real router on a real database: the population table counts
+//! what was registered (persons, and level-1 households through their breakdown), and
+//! suppresses what is small. SQLite always, PostgreSQL when `PASSAGE_TEST_PG_URL` is set.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use axum::http::{Method, StatusCode};
+use passage_domain::access::Role;
+use serde_json::{Value, json};
+
+#[macro_use]
+mod support;
+
+use support::{App, distinct_head};
+
+/// Someone born in `year`, on a day of their own (people alike in name and birth date
+/// would be taken for duplicates).
+fn person(sex: &str, year: u32) -> Value {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut p = distinct_head();
+    p["sex"] = json!(sex);
+    p["date_of_birth"] = json!({"date": format!("{year}-{:02}-{:02}", 1 + n % 10, 1 + n % 28), "precision": "exact"});
+    p
+}
+
+fn count(rows: &Value, sex: &str, age: &str) -> String {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["sex"] == sex && r["age"] == age)
+        .map(|r| r["count"].as_str().unwrap().to_owned())
+        .unwrap_or_else(|| "0".to_owned())
+}
+
+on_every_backend!(
+    the_population_table_counts_what_was_registered_and_hides_what_is_small,
+    |app: App| async move {
+        let arrival = app.arrival().await;
+        // Level 2: eight women 18-59, six men 18-59, two girls 5-11 in one household each.
+        for _ in 0..2 {
+            let members: Vec<Value> = (0..3)
+                .map(|_| json!({"relationship": "sibling", "person": person("F", 1990)}))
+                .chain(
+                    (0..3).map(|_| json!({"relationship": "sibling", "person": person("M", 1988)})),
+                )
+                .chain([json!({"relationship": "child", "person": person("F", 2018)})])
+                .collect();
+            let (s, h) = app
+                .post(
+                    "/api/v1/households",
+                    json!({"arrival_id": arrival, "head": person("F", 1985), "members": members}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{h}");
+        }
+        // Level 1: a household of 4 known only by its breakdown.
+        let (s, h) = app
+            .post(
+                "/api/v1/households",
+                json!({"arrival_id": arrival, "size": 4, "head": person("M", 1980),
+        "breakdown": {"m_18_59": 1, "f_18_59": 1, "m_0_4": 2}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{h}");
+
+        let analyst = app.token_of("a", Role::DataAnalyst);
+        let (s, t) = app
+            .get_as(
+                &analyst,
+                "/api/v1/stats/population?by=sex,age&threshold=2&date=2026-11-27",
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{t}");
+        let rows = &t["rows"];
+        assert_eq!(
+            count(rows, "F", "18_59"),
+            "9",
+            "4 + 4 + 1 from the breakdown: {t}"
+        );
+        assert_eq!(count(rows, "M", "18_59"), "7", "{t}");
+        assert_eq!(count(rows, "F", "5_11"), "2", "{t}");
+        assert_eq!(count(rows, "M", "0_4"), "2", "{t}");
+
+        let (_, t) = app
+            .get_as(
+                &analyst,
+                "/api/v1/stats/population?by=sex,age&date=2026-11-27",
+            )
+            .await;
+        let rows = &t["rows"];
+        assert_eq!(count(rows, "F", "5_11"), "<5");
+        assert_eq!(count(rows, "M", "0_4"), "<5");
+        let withheld: Vec<&Value> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["count"] == "x")
+            .collect();
+        assert!(
+            !withheld.is_empty(),
+            "two small cells in one table need complements: {t}"
+        );
+        assert!(t["suppressed"]["primary"].as_u64().unwrap() >= 2);
+
+        let (s, _, hxl) = app
+            .send_as(
+                Some(&analyst),
+                Method::GET,
+                "/api/v1/stats/population?by=nationality,sex&format=hxl",
+                None,
+                "",
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let text = hxl.as_str().unwrap();
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some("date,country,nationality,sex,count,suppressed")
+        );
+        assert_eq!(
+            lines.next(),
+            Some(
+                "#date+reported,#country+code+asylum,#country+code+nationality,#gender+code,#population+total,#meta+suppressed"
+            )
+        );
+        assert!(text.contains(",XXA,"), "stateless as XXA: {text}");
+
+        let (s, e) = app
+            .get_as(&analyst, "/api/v1/stats/population?by=sex,religion")
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["errors"][0]["field"], "by");
+        let clerk = app.token_of("a", Role::RegistrationClerk);
+        let (s, _) = app.get_as(&clerk, "/api/v1/stats/population").await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+);

@@ -1,0 +1,161 @@
+//! Tables as they leave Passage: the long layout (a row per non-zero cell: the categories,
+//! then the count: `<5` below the threshold, `x` where withheld to protect a small cell) for CSV and JSON, and its HXL-tagged variant (a
+//! hashtag row under the header; ISO3 in `#country+code`, with XXA for stateless and XXX
+//! for unknown; p-codes in `#adm2+code`; a suppressed count is left empty and flagged in
+//! `#meta+suppressed`, so the count column stays numeric). Cells that count nobody are left
+//! out: a zero is published by its absence.
+
+use crate::disclosure::{Cell, Protected};
+
+/// The formats an aggregate is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+    /// CSV with an HXL hashtag row.
+    Hxl,
+}
+
+impl Format {
+    pub fn from_code(s: &str) -> Option<Self> {
+        match s {
+            "csv" => Some(Self::Csv),
+            "json" => Some(Self::Json),
+            "hxl" => Some(Self::Hxl),
+            _ => None,
+        }
+    }
+}
+
+/// A table in the long layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LongTable {
+    pub headers: Vec<String>,
+    /// The HXL hashtag of each column.
+    pub hashtags: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The HXL hashtag of a dimension Passage tabulates by.
+pub fn hashtag(dimension: &str) -> String {
+    match dimension {
+        "country" => "#country+code+asylum".into(),
+        "population_type" => "#status+population_type+code".into(),
+        "sex" => "#gender+code".into(),
+        "age" => "#age+range".into(),
+        "nationality" => "#country+code+nationality".into(),
+        "site" => "#loc+code".into(),
+        "admin2" => "#adm2+code".into(),
+        other => format!(
+            "#indicator+{}",
+            other.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+        ),
+    }
+}
+
+/// A category as HXL wants it: nationalities as ISO3 only.
+fn hxl_value(dimension: &str, value: &str) -> String {
+    match (dimension, value) {
+        ("nationality", "stateless") => "XXA".into(),
+        ("nationality", "unknown") => "XXX".into(),
+        _ => value.to_owned(),
+    }
+}
+
+/// The long layout of a protected table at a reference date, for CSV and JSON (`hxl` false)
+/// or HXL.
+pub fn long(p: &Protected, threshold: u64, reference_date: &str, hxl: bool) -> LongTable {
+    let dims = &p.dimensions;
+    let mut headers = vec!["date".to_owned()];
+    headers.extend(dims.iter().map(|d| d.name.clone()));
+    headers.push("count".into());
+    let mut hashtags = vec!["#date+reported".to_owned()];
+    hashtags.extend(dims.iter().map(|d| hashtag(&d.name)));
+    hashtags.push("#population+total".into());
+    if hxl {
+        headers.push("suppressed".into());
+        hashtags.push("#meta+suppressed".into());
+    }
+    let mut rows = Vec::new();
+    for (flat, cell) in p.cells.iter().enumerate() {
+        if *cell == Cell::Value(0) {
+            continue;
+        }
+        let index = index_of(dims, flat);
+        let mut row = vec![reference_date.to_owned()];
+        for (d, i) in dims.iter().zip(&index) {
+            let value = d.categories.get(*i).map(String::as_str).unwrap_or_default();
+            row.push(if hxl {
+                hxl_value(&d.name, value)
+            } else {
+                value.to_owned()
+            });
+        }
+        let suppressed = matches!(cell, Cell::Suppressed { .. });
+        match (hxl, suppressed) {
+            (true, true) => row.extend([String::new(), "true".into()]),
+            (true, false) => row.extend([cell.display(threshold), "false".into()]),
+            (false, _) => row.push(cell.display(threshold)),
+        }
+        rows.push(row);
+    }
+    LongTable {
+        headers,
+        hashtags,
+        rows,
+    }
+}
+
+/// The categories of the cell at `flat`, row-major over `dims`.
+fn index_of(dims: &[crate::table::Dimension], mut flat: usize) -> Vec<usize> {
+    let mut index = vec![0; dims.len()];
+    for (i, d) in dims.iter().enumerate().rev() {
+        let n = d.categories.len().max(1);
+        index[i] = flat % n;
+        flat /= n;
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::disclosure::{Policy, protect};
+    use crate::table::{Dimension, Table};
+
+    fn small() -> crate::disclosure::Protected {
+        let mut t = Table::new(vec![
+            Dimension::new("sex", &["F", "M"]),
+            Dimension::new("nationality", &["stateless", "BGD"]),
+        ]);
+        t.add(&["F", "stateless"], 40).unwrap();
+        t.add(&["M", "stateless"], 35).unwrap();
+        t.add(&["F", "BGD"], 2).unwrap();
+        t.add(&["M", "BGD"], 30).unwrap();
+        protect(&t, &Policy::default())
+    }
+
+    #[test]
+    fn the_long_layout_marks_small_and_withheld_cells() {
+        let l = long(&small(), 5, "2026-11-27", false);
+        assert_eq!(l.headers, ["date", "sex", "nationality", "count"]);
+        let counts: Vec<&str> = l.rows.iter().map(|r| r[3].as_str()).collect();
+        assert!(counts.contains(&"<5"), "{counts:?}");
+        assert!(counts.contains(&"x"), "{counts:?}");
+        assert!(!counts.contains(&"2"), "{counts:?}");
+    }
+
+    #[test]
+    fn hxl_uses_iso3_and_leaves_suppressed_counts_empty() {
+        let l = long(&small(), 5, "2026-11-27", true);
+        assert_eq!(l.hashtags[2], "#country+code+nationality");
+        assert_eq!(
+            l.hashtags.last().map(String::as_str),
+            Some("#meta+suppressed")
+        );
+        assert!(l.rows.iter().all(|r| r[2] == "XXA" || r[2] == "BGD"));
+        for r in &l.rows {
+            assert_eq!(r[3].is_empty(), r[4] == "true", "{r:?}");
+        }
+    }
+}
