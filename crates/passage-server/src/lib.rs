@@ -198,7 +198,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tracing_requests::create, tracing_requests::list))
         .routes(routes!(tracing_requests::read))
         .routes(routes!(tracing_requests::outcome))
-        .routes(routes!(stats::population))
+        .routes(routes!(stats::table_of))
         .routes(routes!(
             subject_rights::hold,
             subject_rights::place_hold,

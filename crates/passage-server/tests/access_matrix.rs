@@ -353,7 +353,7 @@ const RULES: &[(&str, &str, Rule)] = &[
         "/api/v1/tracing-requests/{id}/outcome",
         Needs(Update, TracingRequest),
     ),
-    ("GET", "/api/v1/stats/population", Needs(Read, Statistics)),
+    ("GET", "/api/v1/stats/{table}", Needs(Read, Statistics)),
 ];
 
 /// Whether `role` may take `action` on a case of `kind`.
@@ -706,6 +706,7 @@ async fn care_call(
                 Some(json!({"version": u["version"], "details": details})),
             )
         }
+        ("GET", "/api/v1/stats/{table}") => ("/api/v1/stats/population".to_owned(), None),
         ("GET", "/api/v1/sites/{id}/allocation-proposal") => {
             (format!("{}?arrival_id={}", path(&f.site), f.arrival), None)
         }

@@ -127,6 +127,45 @@ on_every_backend!(
         );
         assert!(text.contains(",XXA,"), "stateless as XXA: {text}");
 
+        // The same people as a flow: everyone counted arrived in one arrival.
+        let (s, t) = app
+            .get_as(
+                &analyst,
+                "/api/v1/stats/arrivals?by=mode&period=day&threshold=2&date=2026-11-27",
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{t}");
+        let arrived: u64 = t["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["count"].as_str().unwrap().parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(arrived, 20, "two households of eight and one of four: {t}");
+        let officer = app.token_of("a", Role::IncidentOfficer);
+        let (s, _) = app.post_as(&officer, "/api/v1/incidents", json!({"kind": "shipwreck", "occurred_on": "2026-11-20",
+            "route": "Andaman Sea", "rescued": 30, "dead": 7, "missing": 12, "source": "navy", "source_quality": "official"})).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (_, t) = app
+            .get_as(
+                &analyst,
+                "/api/v1/stats/dead_and_missing?by=route&date=2026-11-27",
+            )
+            .await;
+        let rows = t["rows"].as_array().unwrap();
+        let of = |m: &str| {
+            rows.iter()
+                .find(|r| r["measure"] == m)
+                .map(|r| r["count"].clone())
+        };
+        assert_eq!(
+            (of("dead"), of("missing")),
+            (Some(json!("7")), Some(json!("12"))),
+            "{t}"
+        );
+        let (s, _) = app.get_as(&analyst, "/api/v1/stats/religions").await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
         let (s, e) = app
             .get_as(&analyst, "/api/v1/stats/population?by=sex,religion")
             .await;

@@ -45,6 +45,7 @@ pub fn hashtag(dimension: &str) -> String {
         "age" => "#age+range".into(),
         "nationality" => "#country+code+nationality".into(),
         "site" => "#loc+code".into(),
+        "origin" => "#country+code+origin".into(),
         "admin2" => "#adm2+code".into(),
         other => format!(
             "#indicator+{}",
@@ -53,25 +54,34 @@ pub fn hashtag(dimension: &str) -> String {
     }
 }
 
-/// A category as HXL wants it: nationalities as ISO3 only.
+/// A category as HXL wants it: countries as ISO3 only (XXA stateless, XXX unknown).
 fn hxl_value(dimension: &str, value: &str) -> String {
-    match (dimension, value) {
-        ("nationality", "stateless") => "XXA".into(),
-        ("nationality", "unknown") => "XXX".into(),
+    let country = hashtag(dimension).starts_with("#country+code");
+    match (country, value) {
+        (true, "stateless") => "XXA".into(),
+        (true, "unknown") => "XXX".into(),
         _ => value.to_owned(),
     }
 }
 
 /// The long layout of a protected table at a reference date, for CSV and JSON (`hxl` false)
 /// or HXL.
-pub fn long(p: &Protected, threshold: u64, reference_date: &str, hxl: bool) -> LongTable {
+/// `count_tag` is the HXL hashtag of the count (`#population+total` for people present,
+/// `#affected+total` for the dead and missing, …).
+pub fn long(
+    p: &Protected,
+    threshold: u64,
+    reference_date: &str,
+    count_tag: &str,
+    hxl: bool,
+) -> LongTable {
     let dims = &p.dimensions;
     let mut headers = vec!["date".to_owned()];
     headers.extend(dims.iter().map(|d| d.name.clone()));
     headers.push("count".into());
     let mut hashtags = vec!["#date+reported".to_owned()];
     hashtags.extend(dims.iter().map(|d| hashtag(&d.name)));
-    hashtags.push("#population+total".into());
+    hashtags.push(count_tag.into());
     if hxl {
         headers.push("suppressed".into());
         hashtags.push("#meta+suppressed".into());
@@ -137,7 +147,7 @@ mod tests {
 
     #[test]
     fn the_long_layout_marks_small_and_withheld_cells() {
-        let l = long(&small(), 5, "2026-11-27", false);
+        let l = long(&small(), 5, "2026-11-27", "#population+total", false);
         assert_eq!(l.headers, ["date", "sex", "nationality", "count"]);
         let counts: Vec<&str> = l.rows.iter().map(|r| r[3].as_str()).collect();
         assert!(counts.contains(&"<5"), "{counts:?}");
@@ -147,7 +157,7 @@ mod tests {
 
     #[test]
     fn hxl_uses_iso3_and_leaves_suppressed_counts_empty() {
-        let l = long(&small(), 5, "2026-11-27", true);
+        let l = long(&small(), 5, "2026-11-27", "#population+total", true);
         assert_eq!(l.hashtags[2], "#country+code+nationality");
         assert_eq!(
             l.hashtags.last().map(String::as_str),

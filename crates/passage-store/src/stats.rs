@@ -139,3 +139,68 @@ impl Store {
         Ok(out)
     }
 }
+
+/// The people of one arrival, as the arrivals table counts them (a flow: dated events).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArrivalCount {
+    pub arrived_at: OffsetDateTime,
+    pub mode: String,
+    pub route: Option<String>,
+    pub origin_country: Option<String>,
+    pub site: String,
+    pub country: String,
+    /// People registered from the arrival: every member counted, registered one by one or
+    /// not.
+    pub persons: u64,
+}
+
+impl Store {
+    /// The arrivals from `from` (inclusive) to `to` (exclusive), each with the people
+    /// registered from it within the caller's scope.
+    pub async fn arrival_counts(
+        &self,
+        p: &Principal,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<ArrivalCount>, StoreError> {
+        let scope = require(p, Action::Read, Resource::Statistics)?;
+        let mut c = self.read.acquire().await?;
+        let sites: HashMap<String, SiteDetails> = sqlx::query("SELECT id, details FROM sites")
+            .fetch_all(&mut *c)
+            .await?
+            .iter()
+            .map(|r| Ok((sql::text(r, "id")?, sql::json(r, "details")?)))
+            .collect::<Result<_, StoreError>>()?;
+        let mut b = Builder::new(
+            "SELECT a.id, a.arrived_at, a.mode, a.site_id, a.details, \
+             CAST(COALESCE(SUM(h.size), 0) AS BIGINT) AS persons FROM arrivals a \
+             LEFT JOIN households h ON h.arrival_id = a.id",
+        );
+        if let passage_domain::access::Scope::Organisation(_) = scope {
+            b.raw(" AND h.id IN (SELECT household_id FROM persons WHERE 1 = 1");
+            visible(&mut b, scope, "organisation_id", p);
+            b.raw(")");
+        }
+        b.push(" WHERE a.arrived_at >= ?", Arg::Text(ts(from)));
+        b.push(" AND a.arrived_at < ?", Arg::Text(ts(to)));
+        b.raw(" GROUP BY a.id, a.arrived_at, a.mode, a.site_id, a.details ORDER BY a.arrived_at");
+        let rows = b.query().fetch_all(&mut *c).await?;
+        rows.iter()
+            .map(|r| {
+                let details: passage_domain::arrival::ArrivalDetails = sql::json(r, "details")?;
+                let site = sites.get(&sql::text(r, "site_id")?);
+                Ok(ArrivalCount {
+                    arrived_at: sql::parse_ts(&sql::text(r, "arrived_at")?)?,
+                    mode: sql::text(r, "mode")?,
+                    route: details.route,
+                    origin_country: details.origin_country.map(|c| c.as_str().to_owned()),
+                    site: site.map(|s| s.code.as_str().to_owned()).unwrap_or_default(),
+                    country: site
+                        .map(|s| s.country.as_str().to_owned())
+                        .unwrap_or_default(),
+                    persons: u64::try_from(sql::int(r, "persons")?).unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+}

@@ -97,12 +97,13 @@ enum Command {
         #[command(subcommand)]
         command: care::CareCommand,
     },
-    /// Disaggregated tables, disclosure-controlled, as CSV, HXL or JSON.
+    /// A disaggregated table (population, arrivals, dead_and_missing),
+    /// disclosure-controlled, as CSV, HXL or JSON.
     Stats {
         #[command(flatten)]
         db: DatabaseArg,
-        #[command(subcommand)]
-        command: stats::StatsCommand,
+        #[command(flatten)]
+        args: stats::StatsArgs,
     },
     /// Find the duplicates in a CSV file of persons (scored pairs and clusters), or among
     /// the registered persons of the database (into the review queue).
@@ -237,7 +238,7 @@ async fn main() -> anyhow::Result<()> {
             retention::run(&open(&db.database).await?, command).await
         }
         Command::Care { db, command } => care::run(&open(&db.database).await?, command).await,
-        Command::Stats { db, command } => stats::run(&open(&db.database).await?, command).await,
+        Command::Stats { db, args } => stats::run(&open(&db.database).await?, args).await,
         Command::Dedup { args, db } => dedup::run(args, &db.database).await,
         Command::Bench { what } => bench::run(what).await,
     }

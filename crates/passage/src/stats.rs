@@ -1,78 +1,89 @@
-//! `passage stats population`: the same disclosure-controlled table as
-//! `/api/v1/stats/population`, as CSV, HXL or JSON, for whoever holds the database.
+//! `passage stats TABLE`: the same disclosure-controlled tables as `/api/v1/stats/{table}`
+//! (population, arrivals, dead_and_missing), as CSV, HXL or JSON, for whoever holds the
+//! database.
 
 use std::io::Write;
 
 use anyhow::{Context, bail};
-use clap::Subcommand;
+use clap::Args;
 use passage_domain::access::Principal;
 use passage_server::api::csv_out::neutral;
-use passage_server::api::stats::{DEFAULT_BY, dimensions, population_long};
-use passage_stats::disclosure::Policy;
+use passage_server::api::stats::{Kind, Period, long_table, request};
 use passage_stats::export::Format;
 use passage_store::Store;
 use time::{Date, OffsetDateTime};
 
-#[derive(Debug, Subcommand)]
-pub enum StatsCommand {
-    /// The population registered by a reference date, broken down as asked.
-    Population {
-        /// YYYY-MM-DD; today when left out.
-        #[arg(long)]
-        date: Option<String>,
-        /// Comma-separated: population_type, sex, age, nationality, site, admin2.
-        #[arg(long, default_value = DEFAULT_BY)]
-        by: String,
-        /// Cells below this are suppressed.
-        #[arg(long, default_value_t = 5)]
-        threshold: u64,
-        /// csv, hxl or json.
-        #[arg(long, default_value = "csv")]
-        format: String,
-        /// Where to write; standard output when left out.
-        #[arg(long)]
-        out: Option<std::path::PathBuf>,
-    },
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// population, arrivals or dead_and_missing.
+    table: String,
+    /// The reference date of a stock, or the last day of a flow (YYYY-MM-DD); today when
+    /// left out.
+    #[arg(long)]
+    date: Option<String>,
+    /// The first day of a flow; a year before --date when left out.
+    #[arg(long)]
+    from: Option<String>,
+    /// day, week, month or year, for flows.
+    #[arg(long, default_value = "month")]
+    period: String,
+    /// Comma-separated dimensions; the table's default when left out.
+    #[arg(long)]
+    by: Option<String>,
+    /// Cells below this are suppressed.
+    #[arg(long, default_value_t = 5)]
+    threshold: u64,
+    /// csv, hxl or json.
+    #[arg(long, default_value = "csv")]
+    format: String,
+    /// Where to write; standard output when left out.
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
 }
 
-pub async fn run(store: &Store, command: StatsCommand) -> anyhow::Result<()> {
-    let StatsCommand::Population {
-        date,
-        by,
-        threshold,
-        format,
-        out,
-    } = command;
+fn date(s: &str, what: &str) -> anyhow::Result<Date> {
+    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .with_context(|| format!("{what} {s}: write YYYY-MM-DD"))
+}
+
+pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
     let now = OffsetDateTime::now_utc();
-    let date = match date {
-        Some(d) => Date::parse(
-            &d,
-            time::macros::format_description!("[year]-[month]-[day]"),
+    let Some(kind) = Kind::from_code(&a.table) else {
+        bail!(
+            "no table {}: use population, arrivals or dead_and_missing",
+            a.table
         )
-        .with_context(|| format!("--date {d}: write YYYY-MM-DD"))?,
-        None => now.date(),
     };
-    let by = dimensions(&by)
-        .map_err(anyhow::Error::msg)
-        .context("--by")?;
-    let Some(format) = Format::from_code(&format) else {
-        bail!("--format {format}: use csv, hxl or json")
+    let Some(format) = Format::from_code(&a.format) else {
+        bail!("--format {}: use csv, hxl or json", a.format)
     };
-    if !(2..=100).contains(&threshold) {
-        bail!("--threshold {threshold}: use 2 to 100");
-    }
-    let policy = Policy {
-        threshold,
-        ..Policy::default()
-    };
+    let period: Period = serde_json::from_value(serde_json::Value::String(a.period.clone()))
+        .with_context(|| format!("--period {}: use day, week, month or year", a.period))?;
+    let last = a
+        .date
+        .as_deref()
+        .map(|d| date(d, "--date"))
+        .transpose()?
+        .unwrap_or(now.date());
+    let from = a.from.as_deref().map(|d| date(d, "--from")).transpose()?;
+    let (req, policy) = request(
+        kind,
+        a.by.as_deref(),
+        last,
+        from,
+        Some(period),
+        Some(a.threshold),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let p = Principal::operator(now);
     let (table, primary, secondary) =
-        population_long(store, &p, date, &by, &policy, format == Format::Hxl).await?;
+        long_table(store, &p, &req, &policy, format == Format::Hxl).await?;
     eprintln!(
-        "{} rows; {primary} cells suppressed below {threshold}, {secondary} more so that none can be worked back",
-        table.rows.len()
+        "{} rows; {primary} cells suppressed below {}, {secondary} more withheld so that none can be worked back",
+        table.rows.len(),
+        policy.threshold
     );
-    let sink: Box<dyn Write> = match &out {
+    let sink: Box<dyn Write> = match &a.out {
         Some(path) => Box::new(
             std::fs::File::create(path)
                 .with_context(|| format!("cannot write {}", path.display()))?,

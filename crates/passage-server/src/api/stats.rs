@@ -1,19 +1,29 @@
 //! Statistics: disaggregated tables, disclosure-controlled before they leave, as JSON, CSV
-//! or HXL. `/api/v1/stats/population` is the population registered by a reference date by
-//! population type, sex, age bracket, nationality, site and admin area.
+//! or HXL, at `/api/v1/stats/{table}`:
+//! - `population`: the stock registered by a reference date, by population type, sex, age
+//!   bracket, nationality, site and admin area;
+//! - `arrivals`: the flow of people arriving in a period, by day, week, month or year, mode,
+//!   route, origin and site;
+//! - `dead_and_missing`: deaths and disappearances on the routes (SDG 10.7.3), by period and
+//!   route, dead and missing apart.
+//!
+//! Every table is first broken down by the reporting country (the country of the site, or
+//! of the incident), so that each row says where it counts.
+
+use std::collections::HashMap;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use passage_domain::access::Principal;
 use passage_domain::age::AgeBracket;
 use passage_stats::disclosure::{Policy, protect};
 use passage_stats::export::{Format, LongTable, long};
 use passage_stats::table::{Dimension, Table};
-use passage_store::{PopulationCount, Store, StoreError};
+use passage_store::{Store, StoreError};
 use serde::Deserialize;
-use time::{Date, Time};
-use utoipa::IntoParams;
+use time::{Date, Duration, OffsetDateTime, Time};
+use utoipa::{IntoParams, ToSchema};
 
 use super::csv_out::csv;
 use crate::AppState;
@@ -21,44 +31,103 @@ use crate::auth::Caller;
 use crate::extract::Query;
 use crate::problem::{ApiError, Problem};
 
-/// The dimensions the population table can be broken down by.
-pub const POPULATION_DIMENSIONS: [&str; 6] = [
-    "population_type",
-    "sex",
-    "age",
-    "nationality",
-    "site",
-    "admin2",
-];
+/// The tables Passage publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Population,
+    Arrivals,
+    DeadAndMissing,
+}
 
-/// The default breakdown.
-pub const DEFAULT_BY: &str = "population_type,sex,age";
+impl Kind {
+    pub fn from_code(s: &str) -> Option<Self> {
+        match s {
+            "population" => Some(Self::Population),
+            "arrivals" => Some(Self::Arrivals),
+            "dead_and_missing" => Some(Self::DeadAndMissing),
+            _ => None,
+        }
+    }
 
-fn value(c: &PopulationCount, dimension: &str) -> String {
-    match dimension {
-        "population_type" => c
-            .population_type
-            .map_or_else(|| "none".to_owned(), |t| t.code().to_owned()),
-        "sex" => c.sex.code().to_owned(),
-        "age" => c.bracket.suffix().to_owned(),
-        "nationality" => c.nationality.clone(),
-        "site" => c.site.clone(),
-        "country" => c.country.clone(),
-        _ => c
-            .admin_pcode
-            .clone()
-            .unwrap_or_else(|| "unknown".to_owned()),
+    /// The dimensions a table may be broken down by.
+    pub fn dimensions(self) -> &'static [&'static str] {
+        match self {
+            Self::Population => &[
+                "population_type",
+                "sex",
+                "age",
+                "nationality",
+                "site",
+                "admin2",
+            ],
+            Self::Arrivals => &["period", "mode", "route", "origin", "site"],
+            Self::DeadAndMissing => &["period", "route", "kind"],
+        }
+    }
+
+    /// The breakdown when none is asked for.
+    pub fn default_by(self) -> &'static str {
+        match self {
+            Self::Population => "population_type,sex,age",
+            Self::Arrivals => "period,mode",
+            Self::DeadAndMissing => "period,route",
+        }
+    }
+
+    fn count_tag(self) -> &'static str {
+        match self {
+            Self::Population => "#population+total",
+            Self::Arrivals => "#population+arrived",
+            Self::DeadAndMissing => "#affected+total",
+        }
     }
 }
 
-/// Checks a `by` list: known dimensions, each once.
-pub fn dimensions(by: &str) -> Result<Vec<&'static str>, String> {
+/// The length of a period of a flow table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl Period {
+    fn of(self, d: Date) -> String {
+        match self {
+            Self::Day => d.to_string(),
+            Self::Week => {
+                let (year, week, _) = d.to_iso_week_date();
+                format!("{year}-W{week:02}")
+            }
+            Self::Month => format!("{}-{:02}", d.year(), u8::from(d.month())),
+            Self::Year => d.year().to_string(),
+        }
+    }
+}
+
+/// What a table is asked for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub kind: Kind,
+    pub by: Vec<&'static str>,
+    /// The reference date of a stock; the last day of a flow.
+    pub date: Date,
+    /// The first day of a flow.
+    pub from: Date,
+    pub period: Period,
+}
+
+/// Checks a `by` list against the table's dimensions: each known, each once.
+pub fn dimensions(kind: Kind, by: &str) -> Result<Vec<&'static str>, String> {
+    let allowed = kind.dimensions();
     let mut out: Vec<&'static str> = Vec::new();
     for part in by.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let Some(d) = POPULATION_DIMENSIONS.iter().find(|d| **d == part) else {
+        let Some(d) = allowed.iter().find(|d| **d == part) else {
             return Err(format!(
-                "`{part}` is not a dimension; use any of {}",
-                POPULATION_DIMENSIONS.join(", ")
+                "`{part}` is not a dimension of this table; use any of {}",
+                allowed.join(", ")
             ));
         };
         if out.contains(d) {
@@ -72,29 +141,42 @@ pub fn dimensions(by: &str) -> Result<Vec<&'static str>, String> {
     Ok(out)
 }
 
-/// The population table over `by`, always first by the country of the site (the
-/// reporting country): categories in a fixed order (age brackets as the standard orders
-/// them, the rest alphabetically).
-pub fn population_table(counts: &[PopulationCount], by: &[&str]) -> Table {
+/// Records to count: a value per dimension, and how many.
+struct Record {
+    values: HashMap<&'static str, String>,
+    count: u64,
+}
+
+/// A table over `by`, first by country: categories in a fixed order (age brackets and
+/// dead/missing as the standards order them, the rest alphabetically).
+fn table(records: &[Record], by: &[&'static str]) -> Table {
     let by: Vec<&str> = std::iter::once("country")
         .chain(by.iter().copied())
         .collect();
+    let value = |r: &Record, d: &str| {
+        r.values
+            .get(d)
+            .cloned()
+            .unwrap_or_else(|| "unknown".to_owned())
+    };
     let dims = by
         .iter()
         .map(|d| {
-            let mut categories: Vec<String> = if *d == "age" {
-                AgeBracket::ALL
+            let mut categories: Vec<String> = match *d {
+                "age" => AgeBracket::ALL
                     .iter()
                     .map(|b| b.suffix().to_owned())
-                    .collect()
-            } else {
-                let mut v: Vec<String> = counts.iter().map(|c| value(c, d)).collect();
-                v.sort();
-                v.dedup();
-                v
+                    .collect(),
+                "measure" => vec!["dead".into(), "missing".into()],
+                _ => {
+                    let mut v: Vec<String> = records.iter().map(|r| value(r, d)).collect();
+                    v.sort();
+                    v.dedup();
+                    v
+                }
             };
             if categories.is_empty() {
-                categories.push("none".into());
+                categories.push("unknown".into());
             }
             Dimension {
                 name: (*d).to_owned(),
@@ -102,47 +184,141 @@ pub fn population_table(counts: &[PopulationCount], by: &[&str]) -> Table {
             }
         })
         .collect();
-    let mut table = Table::new(dims);
-    for c in counts {
-        let values: Vec<String> = by.iter().map(|d| value(c, d)).collect();
+    let mut t = Table::new(dims);
+    for r in records {
+        let values: Vec<String> = by.iter().map(|d| value(r, d)).collect();
         let refs: Vec<&str> = values.iter().map(String::as_str).collect();
         // Every value comes from the categories just built, so nothing is refused here.
-        let _ = table.add(&refs, c.count);
+        let _ = t.add(&refs, r.count);
     }
-    table
+    t
 }
 
-/// The protected population table in the long layout, for the API and the command line.
-pub async fn population_long(
+fn end_of(d: Date) -> OffsetDateTime {
+    d.next_day()
+        .unwrap_or(d)
+        .with_time(Time::MIDNIGHT)
+        .assume_utc()
+}
+
+async fn records(store: &Store, p: &Principal, r: &Request) -> Result<Vec<Record>, StoreError> {
+    let mut out = Vec::new();
+    match r.kind {
+        Kind::Population => {
+            for c in store.population(p, end_of(r.date)).await? {
+                let values = HashMap::from([
+                    ("country", c.country),
+                    (
+                        "population_type",
+                        c.population_type
+                            .map_or_else(|| "none".to_owned(), |t| t.code().to_owned()),
+                    ),
+                    ("sex", c.sex.code().to_owned()),
+                    ("age", c.bracket.suffix().to_owned()),
+                    ("nationality", c.nationality),
+                    ("site", c.site),
+                    (
+                        "admin2",
+                        c.admin_pcode.unwrap_or_else(|| "unknown".to_owned()),
+                    ),
+                ]);
+                out.push(Record {
+                    values,
+                    count: c.count,
+                });
+            }
+        }
+        Kind::Arrivals => {
+            let from = r.from.with_time(Time::MIDNIGHT).assume_utc();
+            for a in store.arrival_counts(p, from, end_of(r.date)).await? {
+                let values = HashMap::from([
+                    ("country", a.country),
+                    ("period", r.period.of(a.arrived_at.date())),
+                    ("mode", a.mode),
+                    ("route", a.route.unwrap_or_else(|| "unknown".to_owned())),
+                    (
+                        "origin",
+                        a.origin_country.unwrap_or_else(|| "unknown".to_owned()),
+                    ),
+                    ("site", a.site),
+                ]);
+                out.push(Record {
+                    values,
+                    count: a.persons,
+                });
+            }
+        }
+        Kind::DeadAndMissing => {
+            for i in store.incidents(p, 100_000).await? {
+                let d = &i.details;
+                if d.occurred_on < r.from || d.occurred_on > r.date {
+                    continue;
+                }
+                for (measure, n) in [("dead", d.dead), ("missing", d.missing)] {
+                    let values = HashMap::from([
+                        (
+                            "country",
+                            d.country
+                                .as_ref()
+                                .map_or_else(|| "XXX".to_owned(), |c| c.as_str().to_owned()),
+                        ),
+                        ("period", r.period.of(d.occurred_on)),
+                        (
+                            "route",
+                            d.route.clone().unwrap_or_else(|| "unknown".to_owned()),
+                        ),
+                        ("kind", d.kind.code().to_owned()),
+                        ("measure", measure.to_owned()),
+                    ]);
+                    out.push(Record {
+                        values,
+                        count: u64::from(n),
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The protected table in the long layout, for the API and the command line; with the
+/// numbers of primary and secondary suppressions.
+pub async fn long_table(
     store: &Store,
     p: &Principal,
-    date: Date,
-    by: &[&str],
+    r: &Request,
     policy: &Policy,
     hxl: bool,
 ) -> Result<(LongTable, usize, usize), StoreError> {
-    let at = date
-        .next_day()
-        .unwrap_or(date)
-        .with_time(Time::MIDNIGHT)
-        .assume_utc();
-    let counts = store.population(p, at).await?;
-    let table = population_table(&counts, by);
-    let protected = protect(&table, policy);
-    Ok((
-        long(&protected, policy.threshold, &date.to_string(), hxl),
-        protected.primary,
-        protected.secondary,
-    ))
+    let records = records(store, p, r).await?;
+    let mut by = r.by.clone();
+    if r.kind == Kind::DeadAndMissing {
+        by.push("measure");
+    }
+    let protected = protect(&table(&records, &by), policy);
+    let table = long(
+        &protected,
+        policy.threshold,
+        &r.date.to_string(),
+        r.kind.count_tag(),
+        hxl,
+    );
+    Ok((table, protected.primary, protected.secondary))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct PopulationQuery {
-    /// The reference date (end of day, UTC), YYYY-MM-DD; today when left out.
+pub struct TableQuery {
+    /// The reference date of a stock, or the last day of a flow (YYYY-MM-DD); today when
+    /// left out.
     #[param(value_type = Option<String>, format = Date)]
     pub date: Option<Date>,
-    /// Comma-separated dimensions: population_type, sex, age, nationality, site, admin2.
+    /// The first day of a flow; a year before `date` when left out.
+    #[param(value_type = Option<String>, format = Date)]
+    pub from: Option<Date>,
+    /// day, week, month (default) or year, for flows.
+    pub period: Option<Period>,
+    /// Comma-separated dimensions (see the table's description).
     pub by: Option<String>,
     /// Cells below this are suppressed (default 5).
     pub threshold: Option<u64>,
@@ -150,34 +326,66 @@ pub struct PopulationQuery {
     pub format: Option<String>,
 }
 
-/// The population registered by a reference date, broken down as asked, with cells below
-/// the threshold suppressed (`<5`) and enough others suppressed that none can be worked
-/// back from the totals.
-#[utoipa::path(get, path = "/api/v1/stats/population", tag = "statistics", params(PopulationQuery),
-    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn population(
+/// Checks a query into a request and a policy.
+pub fn request(
+    kind: Kind,
+    by: Option<&str>,
+    date: Date,
+    from: Option<Date>,
+    period: Option<Period>,
+    threshold: Option<u64>,
+) -> Result<(Request, Policy), ApiError> {
+    let by = dimensions(kind, by.unwrap_or(kind.default_by()))
+        .map_err(|m| ApiError::invalid("by", m))?;
+    let threshold = threshold.unwrap_or(5);
+    if !(2..=100).contains(&threshold) {
+        return Err(ApiError::invalid("threshold", "must be between 2 and 100"));
+    }
+    let from = from.unwrap_or(date - Duration::days(365));
+    if from > date {
+        return Err(ApiError::invalid("from", "is after the last day"));
+    }
+    let request = Request {
+        kind,
+        by,
+        date,
+        from,
+        period: period.unwrap_or(Period::Month),
+    };
+    Ok((
+        request,
+        Policy {
+            threshold,
+            ..Policy::default()
+        },
+    ))
+}
+
+/// A table, with every cell below the threshold suppressed (`<5`) and enough others
+/// withheld (`x`) that none can be worked back from the totals. Tables: `population`
+/// (by population_type, sex, age, nationality, site, admin2), `arrivals` (by period, mode,
+/// route, origin, site), `dead_and_missing` (by period, route, kind).
+#[utoipa::path(get, path = "/api/v1/stats/{table}", tag = "statistics",
+    params(("table" = String, Path, description = "population, arrivals or dead_and_missing"), TableQuery),
+    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn table_of(
     State(app): State<AppState>,
     Caller(p): Caller,
-    Query(q): Query<PopulationQuery>,
+    Path(name): Path<String>,
+    Query(q): Query<TableQuery>,
 ) -> Result<Response, ApiError> {
-    let by = dimensions(q.by.as_deref().unwrap_or(DEFAULT_BY))
-        .map_err(|m| ApiError::invalid("by", m))?;
+    let kind =
+        Kind::from_code(&name).ok_or_else(|| ApiError::not_found(format!("table {name}")))?;
     let format = match q.format.as_deref() {
         None => Format::Json,
         Some(f) => Format::from_code(f)
             .ok_or_else(|| ApiError::invalid("format", "use json, csv or hxl"))?,
     };
-    let threshold = q.threshold.unwrap_or(5);
-    if !(2..=100).contains(&threshold) {
-        return Err(ApiError::invalid("threshold", "must be between 2 and 100"));
-    }
-    let policy = Policy {
-        threshold,
-        ..Policy::default()
-    };
     let date = q.date.unwrap_or(app.clock.today());
+    let (request, policy) = request(kind, q.by.as_deref(), date, q.from, q.period, q.threshold)?;
     let (table, primary, secondary) =
-        population_long(&app.store, &p, date, &by, &policy, format == Format::Hxl).await?;
+        long_table(&app.store, &p, &request, &policy, format == Format::Hxl).await?;
+    let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
     match format {
         Format::Json => {
             let rows: Vec<serde_json::Map<String, serde_json::Value>> = table
@@ -192,23 +400,16 @@ pub async fn population(
                         .collect()
                 })
                 .collect();
-            let body = serde_json::json!({"reference_date": date.to_string(), "by": by, "threshold": threshold,
+            let body = serde_json::json!({"table": name, "date": date.to_string(), "from": request.from.to_string(),
+                "by": request.by, "threshold": policy.threshold,
                 "suppressed": {"primary": primary, "secondary": secondary}, "rows": rows});
             Ok(Json(body).into_response())
         }
-        Format::Csv => csv(
-            "population.csv",
-            &table.headers.iter().map(String::as_str).collect::<Vec<_>>(),
-            table.rows,
-        ),
+        Format::Csv => csv(&format!("{name}.csv"), &headers, table.rows),
         Format::Hxl => {
             let mut rows = vec![table.hashtags.clone()];
             rows.extend(table.rows);
-            csv(
-                "population-hxl.csv",
-                &table.headers.iter().map(String::as_str).collect::<Vec<_>>(),
-                rows,
-            )
+            csv(&format!("{name}-hxl.csv"), &headers, rows)
         }
     }
 }
