@@ -163,6 +163,35 @@ on_every_backend!(
             (Some(json!("7")), Some(json!("12"))),
             "{t}"
         );
+        let (s, _, wide) = app
+            .send_as(
+                Some(&analyst),
+                Method::GET,
+                "/api/v1/stats/population?by=sex,age&format=unhcr&threshold=2",
+                None,
+                "",
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let wide = wide.as_str().unwrap();
+        assert!(
+            wide.starts_with(
+                "date,country,f_0_4,f_5_11,f_12_17,f_18_59,f_60,f_other,f_total,m_0_4,"
+            ),
+            "{wide}"
+        );
+        assert_eq!(
+            wide.lines().nth(1),
+            Some("2026-11-27,IDN,0,2,0,9,0,0,11,2,0,0,7,0,0,9,20"),
+            "hand-counted: {wide}"
+        );
+        let (s, e) = app
+            .get_as(
+                &analyst,
+                "/api/v1/stats/population?by=nationality&format=unhcr",
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
         let (s, _) = app.get_as(&analyst, "/api/v1/stats/religions").await;
         assert_eq!(s, StatusCode::NOT_FOUND);
 

@@ -14,6 +14,10 @@ pub enum Format {
     Json,
     /// CSV with an HXL hashtag row.
     Hxl,
+    /// The UNHCR demographic layout: a row per combination of the other dimensions, the
+    /// sexes and age brackets as columns (`f_0_4 … f_other, f_total`, the same for `m_`,
+    /// then `total`).
+    UnhcrWide,
 }
 
 impl Format {
@@ -22,6 +26,7 @@ impl Format {
             "csv" => Some(Self::Csv),
             "json" => Some(Self::Json),
             "hxl" => Some(Self::Hxl),
+            "unhcr" => Some(Self::UnhcrWide),
             _ => None,
         }
     }
@@ -116,6 +121,104 @@ pub fn long(
     }
 }
 
+/// The age brackets of the UNHCR layout, in its order.
+const BRACKETS: [&str; 6] = ["0_4", "5_11", "12_17", "18_59", "60", "other"];
+
+/// A published cell of the margin that keeps `keep`, at the full-table `index`.
+fn margin_cell(p: &Protected, keep: &[usize], index: &[usize]) -> Option<Cell> {
+    let m = p.margins.iter().find(|m| m.keep == keep)?;
+    let mut flat = 0;
+    for &d in keep {
+        flat = flat * p.dimensions[d].categories.len().max(1) + index[d];
+    }
+    m.cells.get(flat).copied()
+}
+
+/// The UNHCR demographic layout of a protected table that has a `sex` and an `age`
+/// dimension: a row per combination of the others. `total` is the margin over sex and
+/// age, so it includes people whose sex is not female or male.
+pub fn unhcr_wide(p: &Protected, threshold: u64, reference_date: &str) -> Option<LongTable> {
+    let dims = &p.dimensions;
+    let sex = dims.iter().position(|d| d.name == "sex")?;
+    let age = dims.iter().position(|d| d.name == "age")?;
+    let others: Vec<usize> = (0..dims.len()).filter(|d| *d != sex && *d != age).collect();
+    let mut headers = vec!["date".to_owned()];
+    headers.extend(others.iter().map(|d| dims[*d].name.clone()));
+    let mut hashtags = vec!["#date+reported".to_owned()];
+    hashtags.extend(others.iter().map(|d| hashtag(&dims[*d].name)));
+    for s in ["f", "m"] {
+        for b in BRACKETS.iter().chain(&["total"]) {
+            headers.push(format!("{s}_{b}"));
+            hashtags.push(format!("#population+{s}+age_{b}"));
+        }
+    }
+    headers.push("total".into());
+    hashtags.push("#population+total".into());
+    let without =
+        |skip: &[usize]| -> Vec<usize> { (0..dims.len()).filter(|d| !skip.contains(d)).collect() };
+    let mut rows = Vec::new();
+    let combos: usize = others
+        .iter()
+        .map(|d| dims[*d].categories.len().max(1))
+        .product();
+    for n in 0..combos {
+        let mut index = vec![0; dims.len()];
+        let mut rest = n;
+        for &d in others.iter().rev() {
+            let len = dims[d].categories.len().max(1);
+            index[d] = rest % len;
+            rest /= len;
+        }
+        let grand = margin_cell(p, &without(&[sex, age]), &index);
+        if grand == Some(Cell::Value(0)) {
+            continue;
+        }
+        let mut row = vec![reference_date.to_owned()];
+        row.extend(others.iter().map(|d| {
+            dims[*d]
+                .categories
+                .get(index[*d])
+                .cloned()
+                .unwrap_or_default()
+        }));
+        for s in ["F", "M"] {
+            let Some(si) = dims[sex].categories.iter().position(|c| c == s) else {
+                row.extend(std::iter::repeat_n("0".to_owned(), BRACKETS.len() + 1));
+                continue;
+            };
+            index[sex] = si;
+            for b in BRACKETS {
+                let cell = dims[age].categories.iter().position(|c| c == b).map(|ai| {
+                    index[age] = ai;
+                    p.cells
+                        .get(flat_of(dims, &index))
+                        .copied()
+                        .unwrap_or(Cell::Value(0))
+                });
+                row.push(cell.unwrap_or(Cell::Value(0)).display(threshold));
+            }
+            row.push(
+                margin_cell(p, &without(&[age]), &index)
+                    .unwrap_or(Cell::Value(0))
+                    .display(threshold),
+            );
+        }
+        row.push(grand.unwrap_or(Cell::Value(0)).display(threshold));
+        rows.push(row);
+    }
+    Some(LongTable {
+        headers,
+        hashtags,
+        rows,
+    })
+}
+
+fn flat_of(dims: &[crate::table::Dimension], index: &[usize]) -> usize {
+    dims.iter()
+        .zip(index)
+        .fold(0, |flat, (d, i)| flat * d.categories.len().max(1) + i)
+}
+
 /// The categories of the cell at `flat`, row-major over `dims`.
 fn index_of(dims: &[crate::table::Dimension], mut flat: usize) -> Vec<usize> {
     let mut index = vec![0; dims.len()];
@@ -153,6 +256,33 @@ mod tests {
         assert!(counts.contains(&"<5"), "{counts:?}");
         assert!(counts.contains(&"x"), "{counts:?}");
         assert!(!counts.contains(&"2"), "{counts:?}");
+    }
+
+    #[test]
+    fn the_unhcr_layout_has_a_column_per_sex_and_bracket() {
+        let mut t = Table::new(vec![
+            Dimension::new("nationality", &["AFG"]),
+            Dimension::new("sex", &["F", "M"]),
+            Dimension::new("age", &["0_4", "5_11", "12_17", "18_59", "60", "other"]),
+        ]);
+        t.add(&["AFG", "F", "18_59"], 20).unwrap();
+        t.add(&["AFG", "M", "18_59"], 25).unwrap();
+        t.add(&["AFG", "M", "0_4"], 12).unwrap();
+        let w = unhcr_wide(&protect(&t, &Policy::default()), 5, "2026-11-27").unwrap();
+        assert_eq!(&w.headers[..3], ["date", "nationality", "f_0_4"]);
+        assert_eq!(w.headers.len(), 2 + 14 + 1);
+        let row = &w.rows[0];
+        let col = |h: &str| row[w.headers.iter().position(|x| x == h).unwrap()].as_str();
+        assert_eq!(
+            (
+                col("f_18_59"),
+                col("f_total"),
+                col("m_0_4"),
+                col("m_total"),
+                col("total")
+            ),
+            ("20", "20", "12", "37", "57")
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use passage_domain::access::Principal;
 use passage_server::api::csv_out::neutral;
-use passage_server::api::stats::{Kind, Period, long_table, request};
+use passage_server::api::stats::{Kind, Period, fits, long_table, request};
 use passage_stats::export::Format;
 use passage_store::Store;
 use time::{Date, OffsetDateTime};
@@ -33,7 +33,7 @@ pub struct StatsArgs {
     /// Cells below this are suppressed.
     #[arg(long, default_value_t = 5)]
     threshold: u64,
-    /// csv, hxl or json.
+    /// csv, hxl, json, or unhcr (the UNHCR demographic layout; population by sex and age).
     #[arg(long, default_value = "csv")]
     format: String,
     /// Where to write; standard output when left out.
@@ -55,7 +55,7 @@ pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
         )
     };
     let Some(format) = Format::from_code(&a.format) else {
-        bail!("--format {}: use csv, hxl or json", a.format)
+        bail!("--format {}: use csv, hxl, json or unhcr", a.format)
     };
     let period: Period = serde_json::from_value(serde_json::Value::String(a.period.clone()))
         .with_context(|| format!("--period {}: use day, week, month or year", a.period))?;
@@ -75,9 +75,11 @@ pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
         Some(a.threshold),
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
+    fits(format, &req)
+        .map_err(anyhow::Error::msg)
+        .context("--format")?;
     let p = Principal::operator(now);
-    let (table, primary, secondary) =
-        long_table(store, &p, &req, &policy, format == Format::Hxl).await?;
+    let (table, primary, secondary) = long_table(store, &p, &req, &policy, format).await?;
     eprintln!(
         "{} rows; {primary} cells suppressed below {}, {secondary} more withheld so that none can be worked back",
         table.rows.len(),
@@ -106,7 +108,7 @@ pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
                 .collect();
             serde_json::to_writer_pretty(sink, &rows)?;
         }
-        Format::Csv | Format::Hxl => {
+        Format::Csv | Format::Hxl | Format::UnhcrWide => {
             let mut w = csv::Writer::from_writer(sink);
             w.write_record(&table.headers)?;
             if format == Format::Hxl {

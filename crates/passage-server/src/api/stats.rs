@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use passage_domain::access::Principal;
 use passage_domain::age::AgeBracket;
 use passage_stats::disclosure::{Policy, protect};
-use passage_stats::export::{Format, LongTable, long};
+use passage_stats::export::{Format, LongTable, long, unhcr_wide};
 use passage_stats::table::{Dimension, Table};
 use passage_store::{Store, StoreError};
 use serde::Deserialize;
@@ -288,7 +288,7 @@ pub async fn long_table(
     p: &Principal,
     r: &Request,
     policy: &Policy,
-    hxl: bool,
+    format: Format,
 ) -> Result<(LongTable, usize, usize), StoreError> {
     let records = records(store, p, r).await?;
     let mut by = r.by.clone();
@@ -296,14 +296,29 @@ pub async fn long_table(
         by.push("measure");
     }
     let protected = protect(&table(&records, &by), policy);
-    let table = long(
-        &protected,
-        policy.threshold,
-        &r.date.to_string(),
-        r.kind.count_tag(),
-        hxl,
-    );
+    let date = r.date.to_string();
+    let hxl = format == Format::Hxl;
+    let long_layout = || long(&protected, policy.threshold, &date, r.kind.count_tag(), hxl);
+    let table = match format {
+        // `fits` made sure the table has sex and age.
+        Format::UnhcrWide => {
+            unhcr_wide(&protected, policy.threshold, &date).unwrap_or_else(long_layout)
+        }
+        _ => long_layout(),
+    };
     Ok((table, protected.primary, protected.secondary))
+}
+
+/// Checks that a format fits the table: the UNHCR layout needs the population by sex and
+/// age.
+pub fn fits(format: Format, r: &Request) -> Result<(), String> {
+    let by_sex_and_age = r.by.contains(&"sex") && r.by.contains(&"age");
+    if format == Format::UnhcrWide && !(r.kind == Kind::Population && by_sex_and_age) {
+        return Err(
+            "the UNHCR layout is the population table by sex and age (and anything else)".into(),
+        );
+    }
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -322,7 +337,8 @@ pub struct TableQuery {
     pub by: Option<String>,
     /// Cells below this are suppressed (default 5).
     pub threshold: Option<u64>,
-    /// json (default), csv or hxl.
+    /// json (default), csv, hxl, or unhcr (the UNHCR demographic layout of the population
+    /// by sex and age).
     pub format: Option<String>,
 }
 
@@ -379,12 +395,12 @@ pub async fn table_of(
     let format = match q.format.as_deref() {
         None => Format::Json,
         Some(f) => Format::from_code(f)
-            .ok_or_else(|| ApiError::invalid("format", "use json, csv or hxl"))?,
+            .ok_or_else(|| ApiError::invalid("format", "use json, csv, hxl or unhcr"))?,
     };
     let date = q.date.unwrap_or(app.clock.today());
     let (request, policy) = request(kind, q.by.as_deref(), date, q.from, q.period, q.threshold)?;
-    let (table, primary, secondary) =
-        long_table(&app.store, &p, &request, &policy, format == Format::Hxl).await?;
+    fits(format, &request).map_err(|m| ApiError::invalid("format", m))?;
+    let (table, primary, secondary) = long_table(&app.store, &p, &request, &policy, format).await?;
     let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
     match format {
         Format::Json => {
@@ -405,7 +421,7 @@ pub async fn table_of(
                 "suppressed": {"primary": primary, "secondary": secondary}, "rows": rows});
             Ok(Json(body).into_response())
         }
-        Format::Csv => csv(&format!("{name}.csv"), &headers, table.rows),
+        Format::Csv | Format::UnhcrWide => csv(&format!("{name}.csv"), &headers, table.rows),
         Format::Hxl => {
             let mut rows = vec![table.hashtags.clone()];
             rows.extend(table.rows);
