@@ -51,6 +51,7 @@ pub fn hashtag(dimension: &str) -> String {
         "nationality" => "#country+code+nationality".into(),
         "site" => "#loc+code".into(),
         "origin" => "#country+code+origin".into(),
+        "disability" => "#indicator+disability".into(),
         "admin2" => "#adm2+code".into(),
         other => format!(
             "#indicator+{}",

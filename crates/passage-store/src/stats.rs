@@ -30,6 +30,9 @@ pub struct PopulationCount {
     pub admin_pcode: Option<String>,
     /// The country of the site: where the people are, and who reports them.
     pub country: String,
+    /// A disability (an active DS code) recorded; None for people counted through a
+    /// level-1 breakdown.
+    pub disability: Option<bool>,
     pub count: u64,
 }
 
@@ -89,7 +92,9 @@ impl Store {
         let mut out: Vec<PopulationCount> = Vec::new();
 
         let mut b = Builder::new(
-            "SELECT p.details, p.site_id, h.registration_level, h.breakdown, h.size, h.head_person_id, p.id FROM persons p \
+            "SELECT p.details, p.site_id, h.registration_level, h.breakdown, h.size, h.head_person_id, p.id, \
+             (SELECT COUNT(*) FROM specific_needs n WHERE n.person_id = p.id AND n.active = 1 AND n.category = 'DS') AS ds \
+             FROM persons p \
              JOIN households h ON h.id = p.household_id WHERE p.status <> 'merged' AND p.anonymised_at IS NULL AND p.created_at <= ",
         );
         b.push("?", Arg::Text(ts(at)));
@@ -119,6 +124,7 @@ impl Store {
                             site: site.clone(),
                             admin_pcode: admin_pcode.clone(),
                             country: country.clone(),
+                            disability: None,
                             count: u64::from(n),
                         });
                     }
@@ -133,6 +139,7 @@ impl Store {
                 site,
                 admin_pcode,
                 country,
+                disability: Some(sql::int(r, "ds")? > 0),
                 count: 1,
             });
         }

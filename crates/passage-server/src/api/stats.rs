@@ -1,7 +1,7 @@
 //! Statistics: disaggregated tables, disclosure-controlled before they leave, as JSON, CSV
 //! or HXL, at `/api/v1/stats/{table}`:
 //! - `population`: the stock registered by a reference date, by population type, sex, age
-//!   bracket, nationality, site and admin area;
+//!   bracket, nationality, site, admin area and disability (an active DS code);
 //! - `arrivals`: the flow of people arriving in a period, by day, week, month or year, mode,
 //!   route, origin and site;
 //! - `dead_and_missing`: deaths and disappearances on the routes (SDG 10.7.3), by period and
@@ -59,6 +59,7 @@ impl Kind {
                 "nationality",
                 "site",
                 "admin2",
+                "disability",
             ],
             Self::Arrivals => &["period", "mode", "route", "origin", "site"],
             Self::DeadAndMissing => &["period", "route", "kind"],
@@ -221,6 +222,15 @@ async fn records(store: &Store, p: &Principal, r: &Request) -> Result<Vec<Record
                         "admin2",
                         c.admin_pcode.unwrap_or_else(|| "unknown".to_owned()),
                     ),
+                    (
+                        "disability",
+                        match c.disability {
+                            Some(true) => "yes",
+                            Some(false) => "no",
+                            None => "unknown",
+                        }
+                        .to_owned(),
+                    ),
                 ]);
                 out.push(Record {
                     values,
@@ -332,6 +342,7 @@ pub struct TableQuery {
     #[param(value_type = Option<String>, format = Date)]
     pub from: Option<Date>,
     /// day, week, month (default) or year, for flows.
+    #[param(inline)]
     pub period: Option<Period>,
     /// Comma-separated dimensions (see the table's description).
     pub by: Option<String>,
@@ -379,7 +390,7 @@ pub fn request(
 
 /// A table, with every cell below the threshold suppressed (`<5`) and enough others
 /// withheld (`x`) that none can be worked back from the totals. Tables: `population`
-/// (by population_type, sex, age, nationality, site, admin2), `arrivals` (by period, mode,
+/// (by population_type, sex, age, nationality, site, admin2, disability), `arrivals` (by period, mode,
 /// route, origin, site), `dead_and_missing` (by period, route, kind).
 #[utoipa::path(get, path = "/api/v1/stats/{table}", tag = "statistics",
     params(("table" = String, Path, description = "population, arrivals or dead_and_missing"), TableQuery),
