@@ -163,14 +163,13 @@ pub(super) async fn record_step(
 /// Opens a case in the caller's transaction (the person's row already locked).
 pub(super) async fn insert(
     c: &mut AnyConnection,
+    id: Uuid,
     person_id: Uuid,
-    kind: ProcedureKind,
-    pathway: Option<Pathway>,
-    voluntary: Option<bool>,
-    reason: &str,
+    new: &NewCase,
     p: &Principal,
 ) -> Result<Uuid, StoreError> {
-    let id = Uuid::now_v7();
+    let (kind, pathway, voluntary, reason) =
+        (new.kind, new.pathway, new.voluntary, new.reason.as_str());
     let applied = open(kind);
     sqlx::query(
         "INSERT INTO cases (id, person_id, organisation_id, kind, state, outcome, pathway, voluntary, closed, version, created_at, updated_at) \
@@ -262,32 +261,24 @@ impl Store {
         new: NewCase,
     ) -> Result<Case, StoreError> {
         let (scope, view) = case_access(p, Action::Create, new.kind)?;
+        let id = Uuid::now_v7();
         let audit = vec![AuditEntry::by(
             p,
             Action::Create,
             Resource::Case,
-            Some(person_id.to_string()),
+            Some(id.to_string()),
             serde_json::json!({"person_id": person_id, "kind": new.kind}),
         )];
         self.writer
             .write_audited(
-                (person_id, new, p.clone(), scope, view),
+                (id, person_id, new, p.clone(), scope, view),
                 audit,
-                |c, (person_id, new, p, scope, view)| {
+                |c, (id, person_id, new, p, scope, view)| {
                     Box::pin(async move {
                         ensure_visible(c, "persons", "person", *person_id, *scope, p).await?;
                         lock_person(c, *person_id).await?;
-                        let id = insert(
-                            c,
-                            *person_id,
-                            new.kind,
-                            new.pathway,
-                            new.voluntary,
-                            &new.reason,
-                            p,
-                        )
-                        .await?;
-                        fetch(c, id, *view).await
+                        insert(c, *id, *person_id, new, p).await?;
+                        fetch(c, *id, *view).await
                     })
                 },
             )

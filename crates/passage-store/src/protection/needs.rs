@@ -86,11 +86,12 @@ pub(super) async fn insert_if_new(
         identified_on: Some(p.at.date()),
         note: None,
     };
-    insert(c, person_id, &new, screening_id, p).await
+    insert(c, Uuid::now_v7(), person_id, &new, screening_id, p).await
 }
 
 async fn insert(
     c: &mut AnyConnection,
+    id: Uuid,
     person_id: Uuid,
     need: &NewNeed,
     screening_id: Option<Uuid>,
@@ -106,7 +107,6 @@ async fn insert(
     if active.is_some() {
         return Ok(None);
     }
-    let id = Uuid::now_v7();
     let on = need.identified_on.unwrap_or(p.at.date());
     sqlx::query(
         "INSERT INTO specific_needs (id, person_id, category, code, identified_on, identified_by, screening_id, note, \
@@ -138,22 +138,23 @@ impl Store {
         need: NewNeed,
     ) -> Result<SpecificNeed, StoreError> {
         let scope = require(p, Action::Create, Resource::SpecificNeed)?;
+        let id = Uuid::now_v7();
         let audit = vec![AuditEntry::by(
             p,
             Action::Create,
             Resource::SpecificNeed,
-            Some(person_id.to_string()),
+            Some(id.to_string()),
             serde_json::json!({"person_id": person_id, "code": need.code}),
         )];
         self.writer
             .write_audited(
-                (person_id, need, p.clone(), scope),
+                (id, person_id, need, p.clone(), scope),
                 audit,
-                |c, (person_id, need, p, scope)| {
+                |c, (id, person_id, need, p, scope)| {
                     Box::pin(async move {
                         ensure_visible(c, "persons", "person", *person_id, *scope, p).await?;
                         lock_person(c, *person_id).await?;
-                        let Some(created) = insert(c, *person_id, need, None, p).await? else {
+                        let Some(created) = insert(c, *id, *person_id, need, None, p).await? else {
                             return Err(StoreError::Refused(format!(
                                 "{} is already active for this person",
                                 need.code

@@ -108,6 +108,7 @@ async fn visible_referral(
 /// Inserts a proposed referral in the caller's transaction.
 pub(super) async fn insert(
     c: &mut AnyConnection,
+    id: Uuid,
     person_id: Uuid,
     new: &NewReferral,
     screening_id: Option<Uuid>,
@@ -127,7 +128,6 @@ pub(super) async fn insert(
             .into());
         }
     }
-    let id = Uuid::now_v7();
     let hours = new.due_within_hours.unwrap_or(new.urgency.hours());
     sqlx::query(
         "INSERT INTO referrals (id, person_id, organisation_id, recipient_id, service, urgency, reason, status, due_at, \
@@ -173,21 +173,22 @@ impl Store {
         new: NewReferral,
     ) -> Result<Referral, StoreError> {
         let scope = require(p, Action::Create, Resource::Referral)?;
+        let id = Uuid::now_v7();
         let audit = vec![AuditEntry::by(
             p,
             Action::Create,
             Resource::Referral,
-            Some(person_id.to_string()),
+            Some(id.to_string()),
             serde_json::json!({"person_id": person_id, "service": new.service}),
         )];
         self.writer
             .write_audited(
-                (person_id, new, p.clone(), scope),
+                (id, person_id, new, p.clone(), scope),
                 audit,
-                |c, (person_id, new, p, scope)| {
+                |c, (id, person_id, new, p, scope)| {
                     Box::pin(async move {
                         ensure_visible(c, "persons", "person", *person_id, *scope, p).await?;
-                        insert(c, *person_id, new, None, p).await
+                        insert(c, *id, *person_id, new, None, p).await
                     })
                 },
             )

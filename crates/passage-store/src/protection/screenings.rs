@@ -5,7 +5,7 @@
 use passage_domain::access::{Action, Principal, Resource, Scope};
 use passage_domain::protection::case_access::case_access;
 use passage_domain::protection::questionnaire::{Answers, Questionnaire};
-use passage_domain::protection::records::{Confirmation, Screening, ScreeningStatus};
+use passage_domain::protection::records::{Confirmation, NewCase, Screening, ScreeningStatus};
 use passage_domain::protection::referral::{NewReferral, Urgency};
 use passage_domain::protection::screening::{AgeAssessment, Subject, evaluate};
 use passage_domain::record::Meta;
@@ -316,19 +316,16 @@ async fn confirm(
                 |x| x.reason.clone(),
             ),
         };
-        referrals::insert(c, person_id, &new, Some(id), p).await?;
+        referrals::insert(c, Uuid::now_v7(), person_id, &new, Some(id), p).await?;
     }
     for kind in &confirmation.open_cases {
-        cases::insert(
-            c,
-            person_id,
-            *kind,
-            None,
-            None,
-            &format!("opened from screening {id}"),
-            p,
-        )
-        .await?;
+        let new = NewCase {
+            kind: *kind,
+            pathway: None,
+            voluntary: None,
+            reason: format!("opened from screening {id}"),
+        };
+        cases::insert(c, Uuid::now_v7(), person_id, &new, p).await?;
     }
     sqlx::query(
         "UPDATE screenings SET status = $1, confirmed_by = $2, confirmed_at = $3, version = version + 1, updated_at = $3 WHERE id = $4",
