@@ -192,6 +192,32 @@ on_every_backend!(
             )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        // The pipelines: an asylum claim opened shows in the cases table.
+        let asylum = app.token_of("a", Role::AsylumCaseworker);
+        let (_, people) = app.get("/api/v1/persons?limit=1").await;
+        let someone = people["items"][0]["id"].as_str().unwrap().to_owned();
+        let (s, _) = app
+            .post_as(
+                &asylum,
+                &format!("/api/v1/persons/{someone}/cases"),
+                json!({"kind": "asylum", "reason": "claim"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (_, t) = app
+            .get_as(&analyst, "/api/v1/stats/cases?threshold=2")
+            .await;
+        let rows = t["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 1, "{t}");
+        assert_eq!(
+            (
+                rows[0]["kind"].as_str(),
+                rows[0]["state"].as_str(),
+                rows[0]["count"].as_str()
+            ),
+            (Some("asylum"), Some("claim_registered"), Some("<2")),
+            "one claim is below the threshold: {t}"
+        );
         let (s, _) = app.get_as(&analyst, "/api/v1/stats/religions").await;
         assert_eq!(s, StatusCode::NOT_FOUND);
 

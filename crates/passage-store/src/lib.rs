@@ -45,7 +45,7 @@ pub use matching::{FeedEntry, NewReview};
 pub use persons::{PersonChange, PersonFilter};
 pub use protection::{CheckedScreening, ReferralFilter};
 pub use sql::Page;
-pub use stats::{ArrivalCount, PopulationCount};
+pub use stats::{ArrivalCount, PipelineItem, PopulationCount};
 pub use users::{Credentials, NewUser};
 
 pub use arrivals::ArrivalFilter;

@@ -211,3 +211,53 @@ impl Store {
             .collect()
     }
 }
+
+/// One referral or one case, as the pipeline tables count them: its step, no person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PipelineItem {
+    /// `service` and `urgency` of a referral; `kind` of a case.
+    pub what: String,
+    pub urgency: Option<String>,
+    /// The referral's status or the case's state.
+    pub state: String,
+    /// Open and past its due time (referrals only).
+    pub overdue: bool,
+    pub country: String,
+}
+
+impl Store {
+    /// Every referral and case of persons in the caller's scope, by step.
+    pub async fn pipeline(
+        &self,
+        p: &Principal,
+        referrals: bool,
+    ) -> Result<Vec<PipelineItem>, StoreError> {
+        let scope = require(p, Action::Read, Resource::Statistics)?;
+        let sql = if referrals {
+            "SELECT r.service AS what, r.urgency, r.status AS state, r.due_at, s.details AS site FROM referrals r \
+             JOIN persons p ON p.id = r.person_id JOIN sites s ON s.id = p.site_id WHERE 1 = 1"
+        } else {
+            "SELECT k.kind AS what, NULL AS urgency, k.state, NULL AS due_at, s.details AS site FROM cases k \
+             JOIN persons p ON p.id = k.person_id JOIN sites s ON s.id = p.site_id WHERE 1 = 1"
+        };
+        let mut b = Builder::new(sql);
+        visible(&mut b, scope, "p.organisation_id", p);
+        let rows = b.query().fetch_all(&self.read).await?;
+        let now = ts(p.at);
+        rows.iter()
+            .map(|r| {
+                let state = sql::text(r, "state")?;
+                let due: Option<String> = sqlx::Row::try_get(r, "due_at")?;
+                let open = matches!(state.as_str(), "proposed" | "sent" | "accepted");
+                let site: SiteDetails = sql::json(r, "site")?;
+                Ok(PipelineItem {
+                    what: sql::text(r, "what")?,
+                    urgency: sqlx::Row::try_get(r, "urgency")?,
+                    overdue: open && due.is_some_and(|d| d < now),
+                    state,
+                    country: site.country.as_str().to_owned(),
+                })
+            })
+            .collect()
+    }
+}

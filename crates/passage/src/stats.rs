@@ -15,7 +15,7 @@ use time::{Date, OffsetDateTime};
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// population, arrivals or dead_and_missing.
+    /// population, arrivals, dead_and_missing, referrals or cases.
     table: String,
     /// The reference date of a stock, or the last day of a flow (YYYY-MM-DD); today when
     /// left out.

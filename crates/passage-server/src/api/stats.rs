@@ -5,7 +5,9 @@
 //! - `arrivals`: the flow of people arriving in a period, by day, week, month or year, mode,
 //!   route, origin and site;
 //! - `dead_and_missing`: deaths and disappearances on the routes (SDG 10.7.3), by period and
-//!   route, dead and missing apart.
+//!   route, dead and missing apart;
+//! - `referrals` and `cases`: the pipelines now, by service, urgency, status and overdue, or
+//!   by kind of procedure and state.
 //!
 //! Every table is first broken down by the reporting country (the country of the site, or
 //! of the incident), so that each row says where it counts.
@@ -37,6 +39,8 @@ pub enum Kind {
     Population,
     Arrivals,
     DeadAndMissing,
+    Referrals,
+    Cases,
 }
 
 impl Kind {
@@ -45,6 +49,8 @@ impl Kind {
             "population" => Some(Self::Population),
             "arrivals" => Some(Self::Arrivals),
             "dead_and_missing" => Some(Self::DeadAndMissing),
+            "referrals" => Some(Self::Referrals),
+            "cases" => Some(Self::Cases),
             _ => None,
         }
     }
@@ -63,6 +69,8 @@ impl Kind {
             ],
             Self::Arrivals => &["period", "mode", "route", "origin", "site"],
             Self::DeadAndMissing => &["period", "route", "kind"],
+            Self::Referrals => &["service", "urgency", "status", "overdue"],
+            Self::Cases => &["kind", "state"],
         }
     }
 
@@ -72,6 +80,8 @@ impl Kind {
             Self::Population => "population_type,sex,age",
             Self::Arrivals => "period,mode",
             Self::DeadAndMissing => "period,route",
+            Self::Referrals => "service,status,overdue",
+            Self::Cases => "kind,state",
         }
     }
 
@@ -80,6 +90,8 @@ impl Kind {
             Self::Population => "#population+total",
             Self::Arrivals => "#population+arrived",
             Self::DeadAndMissing => "#affected+total",
+            Self::Referrals => "#indicator+referrals+num",
+            Self::Cases => "#indicator+cases+num",
         }
     }
 }
@@ -287,8 +299,35 @@ async fn records(store: &Store, p: &Principal, r: &Request) -> Result<Vec<Record
                 }
             }
         }
+        Kind::Referrals => out = pipeline(store, p, true).await?,
+        Kind::Cases => out = pipeline(store, p, false).await?,
     }
     Ok(out)
+}
+
+/// Referrals or cases by step.
+async fn pipeline(
+    store: &Store,
+    p: &Principal,
+    referrals: bool,
+) -> Result<Vec<Record>, StoreError> {
+    Ok(store
+        .pipeline(p, referrals)
+        .await?
+        .into_iter()
+        .map(|i| {
+            let what = if referrals { "service" } else { "kind" };
+            let state = if referrals { "status" } else { "state" };
+            let values = HashMap::from([
+                ("country", i.country),
+                (what, i.what),
+                ("urgency", i.urgency.unwrap_or_else(|| "none".to_owned())),
+                (state, i.state),
+                ("overdue", if i.overdue { "yes" } else { "no" }.to_owned()),
+            ]);
+            Record { values, count: 1 }
+        })
+        .collect())
 }
 
 /// The protected table in the long layout, for the API and the command line; with the
@@ -393,7 +432,7 @@ pub fn request(
 /// (by population_type, sex, age, nationality, site, admin2, disability), `arrivals` (by period, mode,
 /// route, origin, site), `dead_and_missing` (by period, route, kind).
 #[utoipa::path(get, path = "/api/v1/stats/{table}", tag = "statistics",
-    params(("table" = String, Path, description = "population, arrivals or dead_and_missing"), TableQuery),
+    params(("table" = String, Path, description = "population, arrivals, dead_and_missing, referrals or cases"), TableQuery),
     responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn table_of(
     State(app): State<AppState>,
