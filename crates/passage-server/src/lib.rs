@@ -151,6 +151,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(consents::withdraw))
         .routes(routes!(agreements::create, agreements::list))
         .routes(routes!(agreements::end))
+        .routes(routes!(agreements::export))
         .routes(routes!(subject_rights::create, subject_rights::list))
         .routes(routes!(subject_rights::close))
         .routes(routes!(subject_rights::export))

@@ -354,6 +354,12 @@ const RULES: &[(&str, &str, Rule)] = &[
         Needs(Update, TracingRequest),
     ),
     ("GET", "/api/v1/stats/{table}", Needs(Read, Statistics)),
+    // A transfer under an agreement (see `care_call`): refused unless in force.
+    (
+        "POST",
+        "/api/v1/sharing-agreements/{id}/export",
+        Needs(Export, Person),
+    ),
 ];
 
 /// Whether `role` may take `action` on a case of `kind`.
@@ -707,6 +713,17 @@ async fn care_call(
             )
         }
         ("GET", "/api/v1/stats/{table}") => ("/api/v1/stats/population".to_owned(), None),
+        ("POST", "/api/v1/sharing-agreements/{id}/export") => {
+            let focal_point = app.token_of("a", Role::DataProtectionFocalPoint);
+            let a = created(
+                app,
+                &focal_point,
+                "/api/v1/sharing-agreements",
+                agreement_body(app, "a", "b"),
+            )
+            .await;
+            (path(id_of(&a)), Some(json!({"purpose": "assistance"})))
+        }
         ("GET", "/api/v1/sites/{id}/allocation-proposal") => {
             (format!("{}?arrival_id={}", path(&f.site), f.arrival), None)
         }

@@ -71,7 +71,7 @@ fn party(b: &mut Builder, scope: Scope) {
     }
 }
 
-async fn fetch(
+pub(crate) async fn fetch(
     c: &mut AnyConnection,
     id: Uuid,
     scope: Scope,

@@ -26,6 +26,7 @@ mod stats;
 mod subject_rights;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod transfers;
 mod users;
 pub mod writer;
 
@@ -46,6 +47,7 @@ pub use persons::{PersonChange, PersonFilter};
 pub use protection::{CheckedScreening, ReferralFilter};
 pub use sql::Page;
 pub use stats::{ArrivalCount, PipelineItem, PopulationCount};
+pub use transfers::Transfer;
 pub use users::{Credentials, NewUser};
 
 pub use arrivals::ArrivalFilter;

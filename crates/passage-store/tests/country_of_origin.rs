@@ -8,7 +8,7 @@ use passage_domain::arrival::{ArrivalDetails, ArrivalMode};
 use passage_domain::data_protection::Purpose;
 use passage_domain::data_protection::agreement::{DataCategory, SharingAgreementDetails};
 use passage_domain::household::{Breakdown, GroupKind, HouseholdRegistration};
-use passage_domain::person::{PersonDetails, Sex};
+use passage_domain::person::{PersonDetails, PopulationType, ProfileFlag, Sex};
 use passage_domain::site::{SiteDetails, SiteKind};
 use passage_store::{Store, testing};
 use sqlx::{AnyConnection, Connection};
@@ -124,6 +124,100 @@ async fn an_authority_of_the_country_of_origin_never_sees_shared_records() {
         let _ = raw.close().await;
         let seen = store.person(&reader, h.head_person_id).await.unwrap();
         assert!(seen.is_none(), "{}: flagged after signing", db.backend);
+        store.close().await;
+    }
+}
+
+/// A transfer to a recipient later flagged as an authority of a country of origin carries
+/// nobody who sought asylum or is a presumed trafficking victim, and identity fields only.
+#[tokio::test]
+async fn a_transfer_to_a_country_of_origin_never_carries_a_claimant() {
+    for db in testing::all().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let operator = Principal::operator(NOW);
+        let site = SiteDetails {
+            code: "PDE".to_owned().try_into().unwrap(),
+            name: "Landing".into(),
+            kind: SiteKind::LandingPoint,
+            country: "IDN".to_owned().try_into().unwrap(),
+            admin_pcode: None,
+            coordinates: None,
+            capacity: 0,
+            closed: false,
+        };
+        let site = store.create_site(&operator, site).await.unwrap();
+        let arrival = ArrivalDetails {
+            site_id: site.meta.id,
+            mode: ArrivalMode::Sea,
+            arrived_at: NOW - Duration::days(1),
+            route: None,
+            origin: None,
+            origin_country: None,
+            persons_reported: None,
+            incident_id: None,
+            notes: None,
+        };
+        let arrival = store.create_arrival(&operator, arrival).await.unwrap();
+        let provider = organisation(&store, "Provider").await;
+        let recipient = organisation(&store, "Recipient").await;
+        let people = [
+            ("Karim", None, vec![]),
+            ("Rahim", Some(PopulationType::ASY), vec![]),
+            ("Salma", None, vec![ProfileFlag::PresumedTraffickingVictim]),
+        ];
+        for (name, population_type, flags) in people {
+            let mut head = PersonDetails::named(name, Sex::M);
+            head.population_type = population_type;
+            head.profile_flags = flags;
+            let registration = HouseholdRegistration {
+                arrival_id: arrival.meta.id,
+                kind: GroupKind::Family,
+                size: None,
+                breakdown: None,
+                head,
+                members: Vec::new(),
+                legal_basis: None,
+                purposes: None,
+                not_duplicates: None,
+            };
+            let valid = registration.validated(NOW.date()).unwrap();
+            store
+                .register_household(&user(provider, Role::RegistrationClerk), valid)
+                .await
+                .unwrap();
+        }
+        let agreement = SharingAgreementDetails {
+            provider_id: provider,
+            recipient_id: recipient,
+            purpose: Purpose::Return,
+            data_categories: vec![DataCategory::Identity],
+            fields: vec!["given_name".into(), "place_of_origin".into()],
+            valid_from: NOW - Duration::days(1),
+            expires_at: NOW + Duration::days(30),
+            reference: None,
+        }
+        .validated(NOW)
+        .unwrap();
+        let focal_point = user(provider, Role::DataProtectionFocalPoint);
+        let agreement = store
+            .create_agreement(&focal_point, agreement)
+            .await
+            .unwrap();
+        sqlx::any::install_default_drivers();
+        let mut raw = AnyConnection::connect(&db.url).await.unwrap();
+        sqlx::query("UPDATE organisations SET country_of_origin_authority = 1 WHERE id = $1")
+            .bind(recipient.to_string())
+            .execute(&mut raw)
+            .await
+            .unwrap();
+        let _ = raw.close().await;
+        let t = store
+            .transfer(&focal_point, agreement.meta.id, Purpose::Return)
+            .await
+            .unwrap();
+        assert_eq!(t.fields, ["given_name"], "{}: identity only", db.backend);
+        assert_eq!(t.rows, [vec!["Karim".to_owned()]], "{}", db.backend);
+        assert_eq!(t.withheld, 2);
         store.close().await;
     }
 }

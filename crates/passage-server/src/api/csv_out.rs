@@ -15,12 +15,8 @@ pub fn neutral(cell: &str) -> String {
     }
 }
 
-/// A `text/csv` answer named `filename`.
-pub fn csv(
-    filename: &str,
-    header_row: &[&str],
-    rows: Vec<Vec<String>>,
-) -> Result<Response, ApiError> {
+/// The bytes of a CSV file: the header row, then the rows, neutralised.
+pub fn csv_bytes(header_row: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, ApiError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header_row)
         .map_err(|_| ApiError::Unavailable)?;
@@ -28,7 +24,11 @@ pub fn csv(
         w.write_record(row.iter().map(|c| neutral(c)))
             .map_err(|_| ApiError::Unavailable)?;
     }
-    let body = w.into_inner().map_err(|_| ApiError::Unavailable)?;
+    w.into_inner().map_err(|_| ApiError::Unavailable)
+}
+
+/// A `text/csv` answer of `body`, named `filename`.
+pub fn csv_response(filename: &str, body: Vec<u8>) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -38,7 +38,16 @@ pub fn csv(
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(response)
+    response
+}
+
+/// A `text/csv` answer named `filename`.
+pub fn csv(
+    filename: &str,
+    header_row: &[&str],
+    rows: Vec<Vec<String>>,
+) -> Result<Response, ApiError> {
+    Ok(csv_response(filename, csv_bytes(header_row, rows)?))
 }
 
 #[cfg(test)]
