@@ -218,6 +218,18 @@ on_every_backend!(
             (Some("asylum"), Some("claim_registered"), Some("<2")),
             "one claim is below the threshold: {t}"
         );
+        let (s, ctype, book) = app
+            .send_as(
+                Some(&analyst),
+                Method::GET,
+                "/api/v1/stats/population?format=xlsx",
+                None,
+                "",
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(ctype.contains("spreadsheetml"), "{ctype}");
+        assert!(book.as_str().unwrap().starts_with("PK"), "a zip archive");
         let (s, _) = app.get_as(&analyst, "/api/v1/stats/religions").await;
         assert_eq!(s, StatusCode::NOT_FOUND);
 

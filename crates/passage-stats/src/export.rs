@@ -18,6 +18,8 @@ pub enum Format {
     /// sexes and age brackets as columns (`f_0_4 … f_other, f_total`, the same for `m_`,
     /// then `total`).
     UnhcrWide,
+    /// An Excel workbook of the long layout.
+    Xlsx,
 }
 
 impl Format {
@@ -27,6 +29,7 @@ impl Format {
             "json" => Some(Self::Json),
             "hxl" => Some(Self::Hxl),
             "unhcr" => Some(Self::UnhcrWide),
+            "xlsx" => Some(Self::Xlsx),
             _ => None,
         }
     }

@@ -7,7 +7,7 @@ use std::io::Write;
 use anyhow::{Context, bail};
 use clap::Args;
 use passage_domain::access::Principal;
-use passage_server::api::csv_out::neutral;
+use passage_server::api::csv_out::{neutral, xlsx_bytes};
 use passage_server::api::stats::{Kind, Period, fits, long_table, request};
 use passage_stats::export::Format;
 use passage_store::Store;
@@ -33,7 +33,8 @@ pub struct StatsArgs {
     /// Cells below this are suppressed.
     #[arg(long, default_value_t = 5)]
     threshold: u64,
-    /// csv, hxl, json, or unhcr (the UNHCR demographic layout; population by sex and age).
+    /// csv, hxl, json, xlsx, or unhcr (the UNHCR demographic layout; population by sex and
+    /// age).
     #[arg(long, default_value = "csv")]
     format: String,
     /// Where to write; standard output when left out.
@@ -55,7 +56,7 @@ pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
         )
     };
     let Some(format) = Format::from_code(&a.format) else {
-        bail!("--format {}: use csv, hxl, json or unhcr", a.format)
+        bail!("--format {}: use csv, hxl, json, xlsx or unhcr", a.format)
     };
     let period: Period = serde_json::from_value(serde_json::Value::String(a.period.clone()))
         .with_context(|| format!("--period {}: use day, week, month or year", a.period))?;
@@ -107,6 +108,13 @@ pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
                 })
                 .collect();
             serde_json::to_writer_pretty(sink, &rows)?;
+        }
+        Format::Xlsx => {
+            let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
+            let mut sink = sink;
+            sink.write_all(
+                &xlsx_bytes(&a.table, &headers, &table.rows).map_err(|e| anyhow::anyhow!("{e}"))?,
+            )?;
         }
         Format::Csv | Format::Hxl | Format::UnhcrWide => {
             let mut w = csv::Writer::from_writer(sink);

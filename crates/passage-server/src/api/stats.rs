@@ -387,8 +387,8 @@ pub struct TableQuery {
     pub by: Option<String>,
     /// Cells below this are suppressed (default 5).
     pub threshold: Option<u64>,
-    /// json (default), csv, hxl, or unhcr (the UNHCR demographic layout of the population
-    /// by sex and age).
+    /// json (default), csv, hxl, xlsx, or unhcr (the UNHCR demographic layout of the
+    /// population by sex and age).
     pub format: Option<String>,
 }
 
@@ -445,7 +445,7 @@ pub async fn table_of(
     let format = match q.format.as_deref() {
         None => Format::Json,
         Some(f) => Format::from_code(f)
-            .ok_or_else(|| ApiError::invalid("format", "use json, csv, hxl or unhcr"))?,
+            .ok_or_else(|| ApiError::invalid("format", "use json, csv, hxl, xlsx or unhcr"))?,
     };
     let date = q.date.unwrap_or(app.clock.today());
     let (request, policy) = request(kind, q.by.as_deref(), date, q.from, q.period, q.threshold)?;
@@ -472,6 +472,10 @@ pub async fn table_of(
             Ok(Json(body).into_response())
         }
         Format::Csv | Format::UnhcrWide => csv(&format!("{name}.csv"), &headers, table.rows),
+        Format::Xlsx => {
+            let body = super::csv_out::xlsx_bytes(&name, &headers, &table.rows)?;
+            Ok(super::csv_out::xlsx_response(&format!("{name}.xlsx"), body))
+        }
         Format::Hxl => {
             let mut rows = vec![table.hashtags.clone()];
             rows.extend(table.rows);
