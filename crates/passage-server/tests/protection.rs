@@ -768,3 +768,86 @@ on_every_backend!(
         );
     }
 );
+
+on_every_backend!(
+    protection_once_found_is_not_taken_away_by_a_withdrawn_claim_or_an_edit,
+    |app: App| async move {
+        let asylum = app.token_of("a", Role::AsylumCaseworker);
+        let returns = app.token_of("a", Role::ReturnCaseworker);
+        let mut head = distinct_head();
+        head["population_type"] = json!("REF");
+        head["profile_flags"] = json!(["presumed_trafficking_victim"]);
+        let refugee = person(&app, head).await;
+        // A later claim, withdrawn, leaves the recognition where it was.
+        let case = open_case(
+            &app,
+            &asylum,
+            &refugee,
+            json!({"kind": "asylum", "reason": "a new claim for his son"}),
+        )
+        .await;
+        walk(&app, &asylum, case, &[("withdraw", None)]).await;
+        let (_, p) = app.get(&format!("/api/v1/persons/{refugee}")).await;
+        assert_eq!(p["details"]["population_type"], "REF");
+        let ret = open_case(
+            &app,
+            &returns,
+            &refugee,
+            json!({"kind": "return", "voluntary": true, "reason": "test"}),
+        )
+        .await;
+        let ret = walk(&app, &returns, ret, &TO_SCHEDULED[..3]).await;
+        let (s, e) = step(&app, &returns, &ret, "schedule", None).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{e}");
+        // Nor does an edit of the record.
+        for change in [
+            json!({"population_type": "ASY"}),
+            json!({"profile_flags": []}),
+        ] {
+            let (_, p) = app.get(&format!("/api/v1/persons/{refugee}")).await;
+            let body = json!({"version": p["version"], "details": change}).to_string();
+            let (s, _, e) = app
+                .send_as(
+                    Some(&app.token),
+                    axum::http::Method::PATCH,
+                    &format!("/api/v1/persons/{refugee}"),
+                    Some(body),
+                    "application/json",
+                )
+                .await;
+            assert_eq!(s, StatusCode::CONFLICT, "{e}");
+        }
+    }
+);
+
+on_every_backend!(
+    a_referral_is_never_sent_to_a_country_of_origin_and_only_its_parties_act_on_it,
+    |app: App| async move {
+        let officer = app.token_of("a", Role::ScreeningOfficer);
+        let admin = app.token_of("a", Role::Administrator);
+        let (s, coo) = app.post_as(&admin, "/api/v1/organisations",
+        json!({"name": "Consulate of the country of origin", "kind": "government_authority", "country_of_origin_authority": true})).await;
+        assert_eq!(s, StatusCode::CREATED, "{coo}");
+        let someone = person(&app, distinct_head()).await;
+        let (s, e) = app.post_as(&officer, &format!("/api/v1/persons/{someone}/referrals"),
+        json!({"service": "health", "recipient_id": coo["id"], "urgency": "normal", "reason": "check-up"})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["errors"][0]["field"], "recipient_id");
+        let (s, r) = app
+            .post_as(
+                &officer,
+                &format!("/api/v1/persons/{someone}/referrals"),
+                json!({"service": "health", "urgency": "normal", "reason": "check-up"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (s, e) = app
+            .post_as(
+                &officer,
+                &format!("/api/v1/referrals/{}/steps", r["id"].as_str().unwrap()),
+                json!({"action": "send", "version": r["version"], "recipient_id": coo["id"]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    }
+);

@@ -224,6 +224,8 @@ impl Store {
                         return Err(StoreError::Refused(format!("person {id} was anonymised: the record can no longer be changed")));
                     }
                     let d = &change.details;
+                    let before = crate::protection::person_details(c, id).await?;
+                    crate::protection::check_edit(&before, d)?;
                     let json = serde_json::to_value(d)?;
                     let done = sqlx::query(
                         "UPDATE persons SET status = $1, registration_level = $2, sex = $3, birth_date = $4, nationality = $5, \
@@ -250,6 +252,8 @@ impl Store {
                         "details": json,
                     });
                     history::record(c, "person", id, "updated", version + 1, now, &detail).await?;
+                    // A status or flag added by hand (ASY, a child alone) holds returns too.
+                    crate::protection::reimpose(c, id, p).await?;
                     fetch(c, id).await
                 })
             })

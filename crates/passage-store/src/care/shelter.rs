@@ -160,7 +160,7 @@ async fn admit_one(
         )));
     }
     let occupied: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM stays WHERE unit_id = $1 AND departed_at IS NULL")
+        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(1 + companions), 0) AS BIGINT) FROM stays WHERE unit_id = $1 AND departed_at IS NULL")
             .bind(a.unit_id.to_string())
             .fetch_one(&mut *c)
             .await?;

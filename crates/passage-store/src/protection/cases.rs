@@ -222,11 +222,18 @@ async fn apply_to_person(
     at: OffsetDateTime,
 ) -> Result<(), StoreError> {
     let mut population_type = applied.population_type;
-    if population_type == Some(Some(PopulationType::ASY)) {
-        let current = person_details(c, person_id).await?.population_type;
-        if matches!(current, Some(PopulationType::REF | PopulationType::OIP)) {
-            population_type = None;
-        }
+    let current = person_details(c, person_id).await?.population_type;
+    // A new claim never takes protection away, and a claim withdrawn or rejected clears
+    // only the asylum-seeker status it gave: recognition (REF, OIP) and statelessness
+    // found elsewhere stay.
+    let protected = matches!(
+        current,
+        Some(PopulationType::REF | PopulationType::OIP | PopulationType::STA)
+    );
+    match population_type {
+        Some(Some(PopulationType::ASY)) if protected => population_type = None,
+        Some(None) if current != Some(PopulationType::ASY) => population_type = None,
+        _ => {}
     }
     if population_type.is_none() && applied.add_flags.is_empty() {
         return Ok(());

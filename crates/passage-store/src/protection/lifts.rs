@@ -172,9 +172,9 @@ impl Store {
                         return Err(ValidationErrors::one("reason", "say why the request is refused").into());
                     }
                     lock_person(c, person_id).await?;
-                    sqlx::query(
+                    let done = sqlx::query(
                         "UPDATE hold_lifts SET approved = $1, decided_by = $2, decision_reason = $3, decided_at = $4, \
-                         version = version + 1, updated_at = $4 WHERE id = $5",
+                         version = version + 1, updated_at = $4 WHERE id = $5 AND approved IS NULL",
                     )
                     .bind(i64::from(d.approve))
                     .bind(p.name.clone())
@@ -183,6 +183,10 @@ impl Store {
                     .bind(id.to_string())
                     .execute(&mut *c)
                     .await?;
+                    // Another server decided it between the check above and this write.
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::Refused(format!("hold lift {id} is already decided")));
+                    }
                     let detail = serde_json::json!({"approved": d.approve, "by": p.name, "condition": lift.condition});
                     history::record(c, "hold_lift", *id, "decided", lift.meta.version + 1, p.at, &detail).await?;
                     Ok(fetch(c, *id).await?.0)

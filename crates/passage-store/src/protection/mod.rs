@@ -14,6 +14,7 @@ mod queues;
 mod referrals;
 mod screenings;
 
+pub(crate) use guard::reimpose;
 pub use referrals::ReferralFilter;
 
 use passage_domain::person::{PersonDetails, PopulationType, ProfileFlag};
@@ -141,3 +142,43 @@ pub(crate) async fn of_person(
     Ok((screenings, needs, cases))
 }
 pub use screenings::CheckedScreening;
+
+/// Flags that protect: never dropped by an edit or a later screening.
+fn protective(f: &ProfileFlag) -> bool {
+    matches!(
+        f,
+        ProfileFlag::UnaccompaniedChild
+            | ProfileFlag::SeparatedChild
+            | ProfileFlag::PresumedTraffickingVictim
+            | ProfileFlag::TraffickingVictim
+    )
+}
+
+/// Refuses an edit of a person's record that would take protection away by hand:
+/// recognition (REF, OIP) or statelessness found, or a child or trafficking flag. Those
+/// change through a procedure's outcome, never by editing.
+pub(crate) fn check_edit(before: &PersonDetails, after: &PersonDetails) -> Result<(), StoreError> {
+    let protected = matches!(
+        before.population_type,
+        Some(PopulationType::REF | PopulationType::OIP | PopulationType::STA)
+    );
+    if protected && after.population_type != before.population_type {
+        return Err(StoreError::Refused(
+            "the population type shows protection recognised or statelessness found: it changes through a procedure, not by editing".into(),
+        ));
+    }
+    if let Some(f) = before
+        .profile_flags
+        .iter()
+        .find(|f| protective(f) && !after.profile_flags.contains(f))
+    {
+        return Err(StoreError::Refused(format!(
+            "the flag {} protects the person: it is not removed by editing",
+            serde_json::to_value(f)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        )));
+    }
+    Ok(())
+}

@@ -160,7 +160,7 @@ impl Store {
                                 need.code
                             )));
                         };
-                        if created.code.is_refoulement_risk() {
+                        if created.code.is_refoulement_risk() || created.code.is_separated_child() {
                             guard::reimpose(c, *person_id, p).await?;
                         }
                         Ok(created)

@@ -96,12 +96,38 @@ async fn visible_referral(
         return Ok((r, Some(Side::Receiving)));
     }
     match ensure_visible(c, "persons", "person", r.person_id, scope, p).await {
-        Ok(()) => Ok((r, Some(Side::Referring))),
+        // The referring side is the organisation that made the referral; another that sees
+        // the person through an agreement reads it, and may not act on it.
+        Ok(()) if r.organisation_id == mine => Ok((r, Some(Side::Referring))),
+        Ok(()) => Ok((r, None)),
         Err(StoreError::NotFound { .. }) => Err(StoreError::NotFound {
             entity: "referral",
             id,
         }),
         Err(e) => Err(e),
+    }
+}
+
+/// Refuses a recipient that does not exist or is an authority of a country people fled:
+/// no referral ever goes there.
+async fn check_recipient(c: &mut AnyConnection, recipient: Uuid) -> Result<(), StoreError> {
+    let coo: Option<i64> =
+        sqlx::query_scalar("SELECT country_of_origin_authority FROM organisations WHERE id = $1")
+            .bind(recipient.to_string())
+            .fetch_optional(&mut *c)
+            .await?;
+    match coo {
+        None => Err(passage_domain::error::ValidationErrors::one(
+            "recipient_id",
+            format!("no organisation with id {recipient}"),
+        )
+        .into()),
+        Some(flag) if flag != 0 => Err(passage_domain::error::ValidationErrors::one(
+            "recipient_id",
+            "is an authority of a country people fled: no referral goes there",
+        )
+        .into()),
+        Some(_) => Ok(()),
     }
 }
 
@@ -115,18 +141,7 @@ pub(super) async fn insert(
     p: &Principal,
 ) -> Result<Referral, StoreError> {
     if let Some(recipient) = new.recipient_id {
-        let found: Option<String> =
-            sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1")
-                .bind(recipient.to_string())
-                .fetch_optional(&mut *c)
-                .await?;
-        if found.is_none() {
-            return Err(passage_domain::error::ValidationErrors::one(
-                "recipient_id",
-                format!("no organisation with id {recipient}"),
-            )
-            .into());
-        }
+        check_recipient(c, recipient).await?;
     }
     let hours = new.due_within_hours.unwrap_or(new.urgency.hours());
     sqlx::query(
@@ -360,6 +375,11 @@ async fn take_step(
             current: current.meta.version,
         });
     }
+    if side.is_none() && matches!(scope, Scope::Organisation(_)) {
+        return Err(StoreError::Refused(
+            "only the referring and the receiving organisations act on a referral".into(),
+        ));
+    }
     if let Some(side) = side
         && side != s.action.side()
     {
@@ -388,18 +408,7 @@ async fn take_step(
     )
     .map_err(|e| StoreError::Refused(e.to_string()))?;
     if let Some(r) = recipient {
-        let found: Option<String> =
-            sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1")
-                .bind(r.to_string())
-                .fetch_optional(&mut *c)
-                .await?;
-        if found.is_none() {
-            return Err(passage_domain::error::ValidationErrors::one(
-                "recipient_id",
-                format!("no organisation with id {r}"),
-            )
-            .into());
-        }
+        check_recipient(c, r).await?;
     }
     let reason = s
         .reason

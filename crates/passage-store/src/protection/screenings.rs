@@ -269,6 +269,12 @@ async fn confirm(
     scope: Scope,
 ) -> Result<Screening, StoreError> {
     ensure_visible(c, "screenings", "screening", id, scope, p).await?;
+    // Lock the person first, so that two servers cannot both confirm the screening.
+    let person_id: String = sqlx::query_scalar("SELECT person_id FROM screenings WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_one(&mut *c)
+        .await?;
+    lock_person(c, sql::uuid(&person_id)?).await?;
     let current = fetch(c, id).await?;
     if current.meta.version != confirmation.version {
         return Err(StoreError::Conflict {
@@ -284,7 +290,11 @@ async fn confirm(
         )));
     }
     let person_id = current.person_id;
-    lock_person(c, person_id).await?;
+    let before = person_details(c, person_id).await?;
+    let mut after = before.clone();
+    after.population_type = confirmation.population_type;
+    after.profile_flags = confirmation.profile_flags.clone();
+    super::check_edit(&before, &after)?;
     change_status(
         c,
         person_id,
