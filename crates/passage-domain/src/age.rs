@@ -1,6 +1,8 @@
 //! Dates of birth with their precision, ages at a reference date, and the age brackets
 //! of international refugee statistics (0-4, 5-11, 12-17, 18-59, 60+; ages inclusive).
 
+pub mod brackets;
+
 use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 use utoipa::ToSchema;
@@ -77,13 +79,17 @@ impl DateOfBirth {
     /// Age in whole years at `reference`. A year-only date counts from 1 July, the middle
     /// of the year, so that the error is at most six months either way.
     pub fn age_at(&self, reference: Date) -> Option<u32> {
-        let born = match self.precision {
+        age_between(self.counts_from(), reference)
+    }
+
+    /// The date age is counted from: the date itself, or 1 July for a year-only date.
+    pub fn counts_from(&self) -> Date {
+        match self.precision {
             DobPrecision::YearOnly => {
                 Date::from_calendar_date(self.date.year(), Month::July, 1).unwrap_or(self.date)
             }
             _ => self.date,
-        };
-        age_between(born, reference)
+        }
     }
 }
 

@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod extract;
 pub mod matcher;
+pub mod population;
 pub mod problem;
 pub mod token;
 pub mod tracing_match;
@@ -69,6 +70,8 @@ pub struct AppState {
     pub throttle: Arc<auth::Throttle>,
     /// The live candidate index.
     pub matcher: Arc<matcher::Matcher>,
+    /// The population counted in memory, for the population table.
+    pub population: Arc<population::Population>,
 }
 
 /// Declares how callers authenticate: an API token, or the session cookie.

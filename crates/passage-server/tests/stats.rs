@@ -230,6 +230,59 @@ on_every_backend!(
         assert_eq!(s, StatusCode::OK);
         assert!(ctype.contains("spreadsheetml"), "{ctype}");
         assert!(book.as_str().unwrap().starts_with("PK"), "a zip archive");
+        // Brackets of the report's own: the breakdown's 0-4 fits in 0-17.
+        let (s, t) = app
+            .get_as(
+                &analyst,
+                "/api/v1/stats/population?by=sex,age&ages=0,18&threshold=2&date=2026-11-27",
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{t}");
+        let rows = &t["rows"];
+        assert_eq!(
+            [
+                count(rows, "F", "0_17"),
+                count(rows, "F", "18"),
+                count(rows, "M", "0_17"),
+                count(rows, "M", "18")
+            ],
+            ["2", "9", "2", "7"].map(String::from),
+            "{t}"
+        );
+        let (s, e) = app
+            .get_as(&analyst, "/api/v1/stats/population?ages=0,18,12")
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["errors"][0]["field"], "ages");
+        // A registration after the first count is in the next one.
+        let (s, h) = app
+            .post(
+                "/api/v1/households",
+                json!({"arrival_id": arrival, "head": person("M", 1950), "members": []}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{h}");
+        let (_, t) = app
+            .get_as(
+                &analyst,
+                "/api/v1/stats/population?by=sex,age&threshold=2&date=2026-11-27",
+            )
+            .await;
+        assert_eq!(count(&t["rows"], "M", "60"), "<2", "{t}");
+        // Another organisation's analyst counts none of these people.
+        let theirs = app.token_of("b", Role::DataAnalyst);
+        let (s, t) = app
+            .get_as(&theirs, "/api/v1/stats/population?by=sex&threshold=2")
+            .await;
+        assert_eq!(s, StatusCode::OK, "{t}");
+        assert!(
+            t["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["count"] == "0"),
+            "{t}"
+        );
         let (s, _) = app.get_as(&analyst, "/api/v1/stats/religions").await;
         assert_eq!(s, StatusCode::NOT_FOUND);
 

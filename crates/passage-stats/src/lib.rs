@@ -24,6 +24,8 @@
 //!   (hypercube method), optional rounding.
 //! - [`audit`]: which suppressed cells the published numbers determine exactly.
 //! - [`kanon`]: k-anonymity check for microdata exports.
+//! - [`population`]: the registered population as packed rows in memory, counted by
+//!   any breakdown in one pass.
 //! - `lattice`, `hypercube`: the table with its margins as one table, and the
 //!   suppression patterns that hide a cell in it.
 
@@ -34,6 +36,7 @@ pub mod audit;
 pub mod disclosure;
 pub mod export;
 pub mod kanon;
+pub mod population;
 pub mod table;
 
 pub use audit::{AuditError, Determined, determined};

@@ -93,7 +93,7 @@ async fn anonymise(
     let d = anonymised_person(&details);
     sqlx::query(
         "UPDATE persons SET details = $1, name_key = '', birth_date = $2, status = $3, anonymised_at = $4, \
-         version = version + 1, updated_at = $4 WHERE id = $5",
+         born_on = NULL, version = version + 1, updated_at = $4 WHERE id = $5",
     )
     .bind(serde_json::to_string(&d)?)
     .bind(d.date_of_birth.map(|b| b.date.to_string()))

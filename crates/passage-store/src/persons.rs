@@ -51,6 +51,16 @@ fn nationality_key(d: &PersonDetails) -> String {
     s
 }
 
+/// The columns the population table counts a person by: population type, the date age
+/// counts from, and the first nationality.
+pub(crate) fn counted(d: &PersonDetails) -> [Option<String>; 3] {
+    [
+        d.population_type.map(|t| t.code().to_owned()),
+        d.date_of_birth.map(|b| b.counts_from().to_string()),
+        d.nationalities.first().map(|n| n.code().to_owned()),
+    ]
+}
+
 /// Reads the legal basis and purposes of a registration from a row that has the columns
 /// `legal_basis`, `purposes`, `basis_recorded_by`, `basis_recorded_at` and `created_at`.
 pub(crate) fn decode_basis(row: &AnyRow) -> Result<ProcessingBasis, StoreError> {
@@ -105,7 +115,8 @@ pub(crate) async fn insert_all(
 ) -> Result<Vec<history::Entry>, StoreError> {
     let mut b = Builder::new(
         "INSERT INTO persons (id, registration_number, household_id, site_id, relationship, registration_level, status, \
-         sex, birth_date, nationality, name_key, details, version, created_at, updated_at, organisation_id) VALUES ",
+         sex, birth_date, nationality, name_key, details, version, created_at, updated_at, organisation_id, \
+         population_type, born_on, first_nationality) VALUES ",
     );
     let mut entries = Vec::with_capacity(people.len());
     for (i, p) in people.iter().enumerate() {
@@ -114,24 +125,28 @@ pub(crate) async fn insert_all(
         if i > 0 {
             b.raw(", ");
         }
-        b.row([
-            Arg::Text(p.meta.id.to_string()),
-            Arg::Text(p.registration_number.to_string()),
-            Arg::Text(p.household_id.to_string()),
-            Arg::Text(p.site_id.to_string()),
-            Arg::Text(p.relationship.code().to_owned()),
-            Arg::Int(i64::from(u8::from(p.registration_level))),
-            Arg::Text(p.status.code().to_owned()),
-            Arg::Text(d.sex.code().to_owned()),
-            Arg::OptText(d.date_of_birth.map(|b| b.date.to_string())),
-            Arg::Text(nationality_key(d)),
-            Arg::Text(d.name_key()),
-            Arg::Text(json.to_string()),
-            Arg::Int(p.meta.version),
-            Arg::Text(sql::ts(p.meta.created_at)),
-            Arg::Text(sql::ts(p.meta.updated_at)),
-            Arg::OptText(organisation.map(str::to_owned)),
-        ]);
+        b.row(
+            [
+                Arg::Text(p.meta.id.to_string()),
+                Arg::Text(p.registration_number.to_string()),
+                Arg::Text(p.household_id.to_string()),
+                Arg::Text(p.site_id.to_string()),
+                Arg::Text(p.relationship.code().to_owned()),
+                Arg::Int(i64::from(u8::from(p.registration_level))),
+                Arg::Text(p.status.code().to_owned()),
+                Arg::Text(d.sex.code().to_owned()),
+                Arg::OptText(d.date_of_birth.map(|b| b.date.to_string())),
+                Arg::Text(nationality_key(d)),
+                Arg::Text(d.name_key()),
+                Arg::Text(json.to_string()),
+                Arg::Int(p.meta.version),
+                Arg::Text(sql::ts(p.meta.created_at)),
+                Arg::Text(sql::ts(p.meta.updated_at)),
+                Arg::OptText(organisation.map(str::to_owned)),
+            ]
+            .into_iter()
+            .chain(counted(d).map(Arg::OptText)),
+        );
         entries.push(history::Entry {
             entity: "person",
             id: p.meta.id,
@@ -229,7 +244,8 @@ impl Store {
                     let json = serde_json::to_value(d)?;
                     let done = sqlx::query(
                         "UPDATE persons SET status = $1, registration_level = $2, sex = $3, birth_date = $4, nationality = $5, \
-                         name_key = $6, details = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
+                         name_key = $6, details = $7, version = version + 1, updated_at = $8, population_type = $11, born_on = $12, \
+                         first_nationality = $13 WHERE id = $9 AND version = $10",
                     )
                     .bind(change.status.code().to_owned())
                     .bind(i64::from(u8::from(change.registration_level)))
@@ -240,8 +256,13 @@ impl Store {
                     .bind(json.to_string())
                     .bind(sql::ts(now))
                     .bind(id.to_string())
-                    .bind(version)
-                    .execute(&mut *c)
+                    .bind(version);
+                    let [population_type, born_on, first_nationality] = counted(d);
+                    let done = done
+                        .bind(population_type)
+                        .bind(born_on)
+                        .bind(first_nationality)
+                        .execute(&mut *c)
                     .await?;
                     if done.rows_affected() == 0 {
                         return Err(history::missing_or_conflict(c, "persons", "person", id, version).await);

@@ -32,6 +32,11 @@ pub fn parse_ts(s: &str) -> Result<OffsetDateTime, StoreError> {
     OffsetDateTime::parse(s, &Rfc3339).map_err(|_| StoreError::Corrupt(format!("timestamp '{s}'")))
 }
 
+pub fn parse_date(s: &str) -> Result<time::Date, StoreError> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| StoreError::Corrupt(format!("date '{s}'")))
+}
+
 pub fn uuid(s: &str) -> Result<Uuid, StoreError> {
     Uuid::parse_str(s).map_err(|_| StoreError::Corrupt(format!("id '{s}'")))
 }

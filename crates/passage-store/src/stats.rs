@@ -1,39 +1,63 @@
-//! What statistics count, without names or ids: the population registered by a reference
-//! time. A household registered at level 1 counts through its breakdown by sex and age
-//! (its members are not registered one by one yet), with its head's population type and
-//! nationality; every other household counts its persons.
+//! What statistics count, without names: the persons registered one by one as a change
+//! feed of the columns the population table counts (a server keeps them in memory, see
+//! `passage_stats::population`), the households registered at level 1 through their
+//! breakdown by sex and age, arrivals, and the referral and case pipelines.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use passage_domain::access::{Action, Principal, Resource};
 use passage_domain::age::AgeBracket;
 use passage_domain::household::Breakdown;
 use passage_domain::person::{PersonDetails, PopulationType, Sex};
 use passage_domain::site::SiteDetails;
-use time::OffsetDateTime;
+use sqlx::Row;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
 
 use crate::Store;
 use crate::error::StoreError;
 use crate::scope::{require, visible};
 use crate::sql::{self, Arg, Builder, ts};
 
-/// People of one kind as the population table counts them.
+/// A person as the population table counts them, from the change feed. `counted` is
+/// false when the person no longer counts one by one: merged away, anonymised, or in a
+/// household still registered at level 1 (counted through its breakdown).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PopulationCount {
+pub struct CountedPerson {
+    pub id: Uuid,
+    pub version: i64,
+    pub updated_at: OffsetDateTime,
+    pub counted: bool,
+    pub site_id: Uuid,
+    pub organisation_id: Option<String>,
+    pub population_type: Option<String>,
+    pub sex: String,
+    pub nationality: Option<String>,
+    /// The day age counts from (1 July for a year-only date of birth).
+    pub born_on: Option<Date>,
+    pub registered_at: OffsetDateTime,
+}
+
+/// The people of a level-1 household, counted through its breakdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BreakdownCount {
     pub population_type: Option<PopulationType>,
     pub sex: Sex,
     pub bracket: AgeBracket,
-    /// ISO 3166-1 alpha-3, `stateless` or `unknown`: the first nationality.
+    /// ISO 3166-1 alpha-3, `stateless` or `unknown`: the head's first nationality.
     pub nationality: String,
-    pub site: String,
+    pub site_id: Uuid,
+    pub count: u64,
+}
+
+/// A site as statistics report it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteLabel {
+    pub code: String,
     pub admin_pcode: Option<String>,
     /// The country of the site: where the people are, and who reports them.
     pub country: String,
-    /// A disability (an active DS code) recorded; None for people counted through a
-    /// level-1 breakdown.
-    pub disability: Option<bool>,
-    pub count: u64,
 }
 
 fn nationality(d: &PersonDetails) -> String {
@@ -62,86 +86,153 @@ fn breakdown_cells(b: &Breakdown) -> [(Sex, AgeBracket, u32); 13] {
 }
 
 impl Store {
-    /// The population registered by `at`, within the caller's scope: persons not merged
-    /// away and not anonymised, with age at `at`.
-    pub async fn population(
+    /// Persons changed after `after` (a change time and id; everyone when None), in
+    /// order of change, at most `limit`, as the population table counts them. Reads as
+    /// the operator: what a caller may see is decided when counting.
+    pub async fn population_feed(
+        &self,
+        p: &Principal,
+        after: Option<(OffsetDateTime, Uuid)>,
+        limit: u32,
+    ) -> Result<Vec<CountedPerson>, StoreError> {
+        let scope = require(p, Action::Read, Resource::Statistics)?;
+        let mut b = Builder::new(
+            "SELECT id, version, updated_at, status, anonymised_at, registration_level, site_id, organisation_id, \
+             population_type, sex, first_nationality, born_on, created_at FROM persons WHERE 1 = 1",
+        );
+        if let Some((at, id)) = after {
+            b.push(" AND (updated_at > ?", Arg::Text(ts(at)));
+            b.push(" OR (updated_at = ?", Arg::Text(ts(at)));
+            b.push(" AND id > ?))", Arg::Text(id.to_string()));
+        }
+        visible(&mut b, scope, "organisation_id", p);
+        b.push(
+            " ORDER BY updated_at, id LIMIT ?",
+            Arg::Int(i64::from(limit)),
+        );
+        let rows = b.query().fetch_all(&self.read).await?;
+        rows.iter()
+            .map(|r| {
+                let anonymised: Option<String> = r.try_get("anonymised_at")?;
+                let born_on: Option<String> = r.try_get("born_on")?;
+                Ok(CountedPerson {
+                    id: sql::uuid(&sql::text(r, "id")?)?,
+                    version: sql::int(r, "version")?,
+                    updated_at: sql::parse_ts(&sql::text(r, "updated_at")?)?,
+                    counted: anonymised.is_none()
+                        && sql::text(r, "status")? != "merged"
+                        && sql::int(r, "registration_level")? >= 2,
+                    site_id: sql::uuid(&sql::text(r, "site_id")?)?,
+                    organisation_id: r.try_get("organisation_id")?,
+                    population_type: r.try_get("population_type")?,
+                    sex: sql::text(r, "sex")?,
+                    nationality: r.try_get("first_nationality")?,
+                    born_on: born_on.as_deref().map(sql::parse_date).transpose()?,
+                    registered_at: sql::parse_ts(&sql::text(r, "created_at")?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The organisations whose persons the caller's statistics count (its own, and those
+    /// sharing with it under an agreement in force); None when the caller counts
+    /// everyone.
+    pub async fn counted_organisations(
+        &self,
+        p: &Principal,
+    ) -> Result<Option<Vec<String>>, StoreError> {
+        let scope = require(p, Action::Read, Resource::Statistics)?;
+        let passage_domain::access::Scope::Organisation(_) = scope else {
+            return Ok(None);
+        };
+        let mut b = Builder::new("SELECT id FROM organisations WHERE 1 = 1");
+        visible(&mut b, scope, "id", p);
+        let orgs: Vec<String> = b
+            .query()
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|r| sql::text(r, "id"))
+            .collect::<Result<_, _>>()?;
+        Ok(Some(orgs))
+    }
+
+    /// The sites by id, as statistics report them.
+    pub async fn site_labels(&self) -> Result<HashMap<Uuid, SiteLabel>, StoreError> {
+        sqlx::query("SELECT id, details FROM sites")
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|r| {
+                let s: SiteDetails = sql::json(r, "details")?;
+                Ok((
+                    sql::uuid(&sql::text(r, "id")?)?,
+                    SiteLabel {
+                        code: s.code.as_str().to_owned(),
+                        admin_pcode: s.admin_pcode.map(String::from),
+                        country: s.country.as_str().to_owned(),
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// The persons with a disability recorded (an active DS code), within the caller's
+    /// scope.
+    pub async fn persons_with_disability(
+        &self,
+        p: &Principal,
+    ) -> Result<HashSet<Uuid>, StoreError> {
+        let scope = require(p, Action::Read, Resource::Statistics)?;
+        let mut b = Builder::new(
+            "SELECT DISTINCT n.person_id FROM specific_needs n JOIN persons p ON p.id = n.person_id \
+             WHERE n.category = 'DS' AND n.active = 1",
+        );
+        visible(&mut b, scope, "p.organisation_id", p);
+        let rows = b.query().fetch_all(&self.read).await?;
+        rows.iter()
+            .map(|r| sql::uuid(&sql::text(r, "person_id")?))
+            .collect()
+    }
+
+    /// The people of households registered at level 1 by `at`, within the caller's
+    /// scope, counted through their breakdown (with the head's population type and
+    /// nationality): their members are not registered one by one yet.
+    pub async fn breakdown_counts(
         &self,
         p: &Principal,
         at: OffsetDateTime,
-    ) -> Result<Vec<PopulationCount>, StoreError> {
+    ) -> Result<Vec<BreakdownCount>, StoreError> {
         let scope = require(p, Action::Read, Resource::Statistics)?;
-        let mut c = self.read.acquire().await?;
-        let sites: HashMap<String, SiteDetails> = sqlx::query("SELECT id, details FROM sites")
-            .fetch_all(&mut *c)
-            .await?
-            .iter()
-            .map(|r| Ok((sql::text(r, "id")?, sql::json(r, "details")?)))
-            .collect::<Result<_, StoreError>>()?;
-        let site_of = |id: &str| {
-            sites
-                .get(id)
-                .map_or((String::new(), None, String::new()), |s| {
-                    (
-                        s.code.as_str().to_owned(),
-                        s.admin_pcode.clone().map(String::from),
-                        s.country.as_str().to_owned(),
-                    )
-                })
-        };
-        let today = at.date();
-        let mut out: Vec<PopulationCount> = Vec::new();
-
         let mut b = Builder::new(
-            "SELECT p.details, p.site_id, h.registration_level, h.breakdown, h.size, h.head_person_id, p.id, \
-             (SELECT COUNT(*) FROM specific_needs n WHERE n.person_id = p.id AND n.active = 1 AND n.category = 'DS') AS ds \
-             FROM persons p \
-             JOIN households h ON h.id = p.household_id WHERE p.status <> 'merged' AND p.anonymised_at IS NULL AND p.created_at <= ",
+            "SELECT p.details, h.site_id, h.breakdown, h.size FROM households h \
+             JOIN persons p ON p.id = h.head_person_id \
+             WHERE h.registration_level <= 1 AND p.status <> 'merged' AND p.anonymised_at IS NULL AND h.created_at <= ",
         );
         b.push("?", Arg::Text(ts(at)));
-        visible(&mut b, scope, "p.organisation_id", p);
-        let rows = b.query().fetch_all(&mut *c).await?;
+        visible(&mut b, scope, "h.organisation_id", p);
+        let rows = b.query().fetch_all(&self.read).await?;
+        let mut out = Vec::new();
         for r in &rows {
             let d: PersonDetails = sql::json(r, "details")?;
-            let (site, admin_pcode, country) = site_of(&sql::text(r, "site_id")?);
-            let level = sql::int(r, "registration_level")?;
-            if level <= 1 {
-                // Counted through the breakdown, once, on the head's row.
-                if sql::text(r, "head_person_id")? != sql::text(r, "id")? {
-                    continue;
-                }
-                let mut breakdown: Breakdown = sql::json(r, "breakdown")?;
-                if breakdown.total() == 0 {
-                    // Only the size is known: everyone of unknown sex and age.
-                    breakdown.x_total = u32::try_from(sql::int(r, "size")?).unwrap_or(0);
-                }
-                for (sex, bracket, n) in breakdown_cells(&breakdown) {
-                    if n > 0 {
-                        out.push(PopulationCount {
-                            population_type: d.population_type,
-                            sex,
-                            bracket,
-                            nationality: nationality(&d),
-                            site: site.clone(),
-                            admin_pcode: admin_pcode.clone(),
-                            country: country.clone(),
-                            disability: None,
-                            count: u64::from(n),
-                        });
-                    }
-                }
-                continue;
+            let site_id = sql::uuid(&sql::text(r, "site_id")?)?;
+            let mut breakdown: Breakdown = sql::json(r, "breakdown")?;
+            if breakdown.total() == 0 {
+                // Only the size is known: everyone of unknown sex and age.
+                breakdown.x_total = u32::try_from(sql::int(r, "size")?).unwrap_or(0);
             }
-            out.push(PopulationCount {
-                population_type: d.population_type,
-                sex: d.sex,
-                bracket: AgeBracket::of(d.date_of_birth.and_then(|b| b.age_at(today))),
-                nationality: nationality(&d),
-                site,
-                admin_pcode,
-                country,
-                disability: Some(sql::int(r, "ds")? > 0),
-                count: 1,
-            });
+            for (sex, bracket, n) in breakdown_cells(&breakdown) {
+                if n > 0 {
+                    out.push(BreakdownCount {
+                        population_type: d.population_type,
+                        sex,
+                        bracket,
+                        nationality: nationality(&d),
+                        site_id,
+                        count: u64::from(n),
+                    });
+                }
+            }
         }
         Ok(out)
     }

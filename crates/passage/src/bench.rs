@@ -176,6 +176,7 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
         auth: auth::AuthConfig::default(),
         throttle: Default::default(),
         matcher: std::sync::Arc::new(passage_server::matcher::Matcher::load(store).await?),
+        population: Default::default(),
     };
     let server = tokio::spawn(passage_server::serve(listener, state, async {
         let _ = stopped.await;

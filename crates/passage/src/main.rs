@@ -105,6 +105,14 @@ enum Command {
         #[command(flatten)]
         args: stats::StatsArgs,
     },
+    /// The same tables as `stats`, written for sharing: `passage export population
+    /// --format hxl --out population.csv`.
+    Export {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(flatten)]
+        args: stats::StatsArgs,
+    },
     /// Find the duplicates in a CSV file of persons (scored pairs and clusters), or among
     /// the registered persons of the database (into the review queue).
     Dedup {
@@ -238,7 +246,9 @@ async fn main() -> anyhow::Result<()> {
             retention::run(&open(&db.database).await?, command).await
         }
         Command::Care { db, command } => care::run(&open(&db.database).await?, command).await,
-        Command::Stats { db, args } => stats::run(&open(&db.database).await?, args).await,
+        Command::Stats { db, args } | Command::Export { db, args } => {
+            stats::run(&open(&db.database).await?, args).await
+        }
         Command::Dedup { args, db } => dedup::run(args, &db.database).await,
         Command::Bench { what } => bench::run(what).await,
     }
@@ -309,6 +319,7 @@ async fn serve(
         auth,
         throttle: Default::default(),
         matcher: std::sync::Arc::new(passage_server::matcher::Matcher::load(&store).await?),
+        population: Default::default(),
     };
     passage_server::serve(listener, state, shutdown()).await?;
     store.close().await;

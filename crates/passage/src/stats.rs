@@ -6,9 +6,11 @@ use std::io::Write;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
 use passage_domain::access::Principal;
 use passage_server::api::csv_out::{neutral, xlsx_bytes};
-use passage_server::api::stats::{Kind, Period, fits, long_table, request};
+use passage_server::api::stats::{Kind, Period, TableQuery, fits, long_table, request};
+use passage_server::population::Population;
 use passage_stats::export::Format;
 use passage_store::Store;
 use time::{Date, OffsetDateTime};
@@ -30,6 +32,10 @@ pub struct StatsArgs {
     /// Comma-separated dimensions; the table's default when left out.
     #[arg(long)]
     by: Option<String>,
+    /// The age brackets of the population table by their lower bounds (default
+    /// 0,5,12,18,60).
+    #[arg(long)]
+    ages: Option<String>,
     /// Cells below this are suppressed.
     #[arg(long, default_value_t = 5)]
     threshold: u64,
@@ -60,27 +66,33 @@ pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
     };
     let period: Period = serde_json::from_value(serde_json::Value::String(a.period.clone()))
         .with_context(|| format!("--period {}: use day, week, month or year", a.period))?;
-    let last = a
-        .date
-        .as_deref()
-        .map(|d| date(d, "--date"))
-        .transpose()?
-        .unwrap_or(now.date());
-    let from = a.from.as_deref().map(|d| date(d, "--from")).transpose()?;
-    let (req, policy) = request(
-        kind,
-        a.by.as_deref(),
-        last,
-        from,
-        Some(period),
-        Some(a.threshold),
-    )
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let query = TableQuery {
+        date: a.date.as_deref().map(|d| date(d, "--date")).transpose()?,
+        from: a.from.as_deref().map(|d| date(d, "--from")).transpose()?,
+        period: Some(period),
+        by: a.by.clone(),
+        threshold: Some(a.threshold),
+        format: None,
+        ages: a.ages.clone(),
+    };
+    let (req, policy) = request(kind, &query, now.date()).map_err(|e| anyhow::anyhow!("{e}"))?;
     fits(format, &req)
         .map_err(anyhow::Error::msg)
         .context("--format")?;
     let p = Principal::operator(now);
-    let (table, primary, secondary) = long_table(store, &p, &req, &policy, format).await?;
+    let population = Population::default();
+    if kind == Kind::Population {
+        let bar = ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} counting the population: {pos} persons read")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        population
+            .load(store, &|n| bar.set_position(n as u64))
+            .await?;
+        bar.finish_and_clear();
+    }
+    let (table, primary, secondary) =
+        long_table(store, &population, &p, &req, &policy, format).await?;
     eprintln!(
         "{} rows; {primary} cells suppressed below {}, {secondary} more withheld so that none can be worked back",
         table.rows.len(),

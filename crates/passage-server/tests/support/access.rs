@@ -93,6 +93,7 @@ pub fn clock_at(app: &mut App, t: OffsetDateTime) {
         auth: AuthConfig::default(),
         throttle: Default::default(),
         matcher: app.matcher.clone(),
+        population: Default::default(),
     });
 }
 

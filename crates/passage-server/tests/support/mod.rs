@@ -153,6 +153,7 @@ impl App {
             auth: AuthConfig::default(),
             throttle: Default::default(),
             matcher: matcher.clone(),
+            population: Default::default(),
         };
         let token = tokens[&("a", Role::Supervisor)].clone();
         Self {

@@ -331,11 +331,7 @@ impl Store {
                 Ok(DistributionTotal {
                     programme_id,
                     site_id: sql::uuid(&sql::text(r, "site_id")?)?,
-                    day: Date::parse(
-                        &day,
-                        time::macros::format_description!("[year]-[month]-[day]"),
-                    )
-                    .map_err(|_| StoreError::Corrupt(format!("day {day}")))?,
+                    day: sql::parse_date(&day)?,
                     given: u32::try_from(sql::int(r, "given")?).unwrap_or(u32::MAX),
                     held: u32::try_from(sql::int(r, "held")?).unwrap_or(u32::MAX),
                     quantity: u64::try_from(sql::int(r, "quantity")?).unwrap_or(0),

@@ -89,11 +89,13 @@ pub(crate) async fn change_status(
         return Ok(());
     }
     let version: i64 = sqlx::query_scalar(
-        "UPDATE persons SET details = $1, version = version + 1, updated_at = $2 WHERE id = $3 RETURNING version",
+        "UPDATE persons SET details = $1, version = version + 1, updated_at = $2, population_type = $4 \
+         WHERE id = $3 RETURNING version",
     )
     .bind(serde_json::to_string(&d)?)
     .bind(sql::ts(at))
     .bind(person_id.to_string())
+    .bind(d.population_type.map(|t| t.code().to_owned()))
     .fetch_one(&mut *c)
     .await?;
     let detail = serde_json::json!({

@@ -5,7 +5,6 @@ use passage_domain::access::{Action, Principal, Resource};
 use passage_domain::protection::needs::{CloseNeed, NeedCode, NewNeed, SpecificNeed};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
-use time::Date;
 use uuid::Uuid;
 
 use super::{guard, lock_person};
@@ -21,11 +20,6 @@ use crate::sql::ts;
 const COLUMNS: &str = "id, person_id, code, identified_on, identified_by, screening_id, note, active, \
      closed_on, closed_by, close_reason, version, created_at, updated_at";
 
-fn date(s: &str) -> Result<Date, StoreError> {
-    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|_| StoreError::Corrupt(format!("date '{s}'")))
-}
-
 fn decode(row: &AnyRow) -> Result<SpecificNeed, StoreError> {
     let code = sql::text(row, "code")?;
     let code = NeedCode::parse(&code)
@@ -38,12 +32,12 @@ fn decode(row: &AnyRow) -> Result<SpecificNeed, StoreError> {
         category: code.category().to_owned(),
         label: code.label().to_owned(),
         code,
-        identified_on: date(&sql::text(row, "identified_on")?)?,
+        identified_on: sql::parse_date(&sql::text(row, "identified_on")?)?,
         identified_by: sql::text(row, "identified_by")?,
         screening_id: screening.as_deref().map(sql::uuid).transpose()?,
         note: row.try_get("note")?,
         active: sql::int(row, "active")? != 0,
-        closed_on: closed_on.as_deref().map(date).transpose()?,
+        closed_on: closed_on.as_deref().map(sql::parse_date).transpose()?,
         closed_by: row.try_get("closed_by")?,
         close_reason: row.try_get("close_reason")?,
     })

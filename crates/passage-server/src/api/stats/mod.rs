@@ -9,29 +9,31 @@
 //! - `referrals` and `cases`: the pipelines now, by service, urgency, status and overdue, or
 //!   by kind of procedure and state.
 //!
+//! The records each table counts are gathered in [`records`].
+//!
 //! Every table is first broken down by the reporting country (the country of the site, or
 //! of the incident), so that each row says where it counts.
-
-use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use passage_domain::access::Principal;
-use passage_domain::age::AgeBracket;
+use passage_domain::age::brackets::Brackets;
 use passage_stats::disclosure::{Policy, protect};
 use passage_stats::export::{Format, LongTable, long, unhcr_wide};
-use passage_stats::table::{Dimension, Table};
 use passage_store::{Store, StoreError};
 use serde::Deserialize;
-use time::{Date, Duration, OffsetDateTime, Time};
+use time::{Date, Duration};
 use utoipa::{IntoParams, ToSchema};
 
 use super::csv_out::csv;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Query;
+use crate::population::Population;
 use crate::problem::{ApiError, Problem};
+
+mod records;
 
 /// The tables Passage publishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +132,8 @@ pub struct Request {
     /// The first day of a flow.
     pub from: Date,
     pub period: Period,
+    /// The age brackets of a population table.
+    pub brackets: Brackets,
 }
 
 /// Checks a `by` list against the table's dimensions: each known, each once.
@@ -154,197 +158,22 @@ pub fn dimensions(kind: Kind, by: &str) -> Result<Vec<&'static str>, String> {
     Ok(out)
 }
 
-/// Records to count: a value per dimension, and how many.
-struct Record {
-    values: HashMap<&'static str, String>,
-    count: u64,
-}
-
-/// A table over `by`, first by country: categories in a fixed order (age brackets and
-/// dead/missing as the standards order them, the rest alphabetically).
-fn table(records: &[Record], by: &[&'static str]) -> Table {
-    let by: Vec<&str> = std::iter::once("country")
-        .chain(by.iter().copied())
-        .collect();
-    let value = |r: &Record, d: &str| {
-        r.values
-            .get(d)
-            .cloned()
-            .unwrap_or_else(|| "unknown".to_owned())
-    };
-    let dims = by
-        .iter()
-        .map(|d| {
-            let mut categories: Vec<String> = match *d {
-                "age" => AgeBracket::ALL
-                    .iter()
-                    .map(|b| b.suffix().to_owned())
-                    .collect(),
-                "measure" => vec!["dead".into(), "missing".into()],
-                _ => {
-                    let mut v: Vec<String> = records.iter().map(|r| value(r, d)).collect();
-                    v.sort();
-                    v.dedup();
-                    v
-                }
-            };
-            if categories.is_empty() {
-                categories.push("unknown".into());
-            }
-            Dimension {
-                name: (*d).to_owned(),
-                categories,
-            }
-        })
-        .collect();
-    let mut t = Table::new(dims);
-    for r in records {
-        let values: Vec<String> = by.iter().map(|d| value(r, d)).collect();
-        let refs: Vec<&str> = values.iter().map(String::as_str).collect();
-        // Every value comes from the categories just built, so nothing is refused here.
-        let _ = t.add(&refs, r.count);
-    }
-    t
-}
-
-fn end_of(d: Date) -> OffsetDateTime {
-    d.next_day()
-        .unwrap_or(d)
-        .with_time(Time::MIDNIGHT)
-        .assume_utc()
-}
-
-async fn records(store: &Store, p: &Principal, r: &Request) -> Result<Vec<Record>, StoreError> {
-    let mut out = Vec::new();
-    match r.kind {
-        Kind::Population => {
-            for c in store.population(p, end_of(r.date)).await? {
-                let values = HashMap::from([
-                    ("country", c.country),
-                    (
-                        "population_type",
-                        c.population_type
-                            .map_or_else(|| "none".to_owned(), |t| t.code().to_owned()),
-                    ),
-                    ("sex", c.sex.code().to_owned()),
-                    ("age", c.bracket.suffix().to_owned()),
-                    ("nationality", c.nationality),
-                    ("site", c.site),
-                    (
-                        "admin2",
-                        c.admin_pcode.unwrap_or_else(|| "unknown".to_owned()),
-                    ),
-                    (
-                        "disability",
-                        match c.disability {
-                            Some(true) => "yes",
-                            Some(false) => "no",
-                            None => "unknown",
-                        }
-                        .to_owned(),
-                    ),
-                ]);
-                out.push(Record {
-                    values,
-                    count: c.count,
-                });
-            }
-        }
-        Kind::Arrivals => {
-            let from = r.from.with_time(Time::MIDNIGHT).assume_utc();
-            for a in store.arrival_counts(p, from, end_of(r.date)).await? {
-                let values = HashMap::from([
-                    ("country", a.country),
-                    ("period", r.period.of(a.arrived_at.date())),
-                    ("mode", a.mode),
-                    ("route", a.route.unwrap_or_else(|| "unknown".to_owned())),
-                    (
-                        "origin",
-                        a.origin_country.unwrap_or_else(|| "unknown".to_owned()),
-                    ),
-                    ("site", a.site),
-                ]);
-                out.push(Record {
-                    values,
-                    count: a.persons,
-                });
-            }
-        }
-        Kind::DeadAndMissing => {
-            for i in store.incidents(p, 100_000).await? {
-                let d = &i.details;
-                if d.occurred_on < r.from || d.occurred_on > r.date {
-                    continue;
-                }
-                for (measure, n) in [("dead", d.dead), ("missing", d.missing)] {
-                    let values = HashMap::from([
-                        (
-                            "country",
-                            d.country
-                                .as_ref()
-                                .map_or_else(|| "XXX".to_owned(), |c| c.as_str().to_owned()),
-                        ),
-                        ("period", r.period.of(d.occurred_on)),
-                        (
-                            "route",
-                            d.route.clone().unwrap_or_else(|| "unknown".to_owned()),
-                        ),
-                        ("kind", d.kind.code().to_owned()),
-                        ("measure", measure.to_owned()),
-                    ]);
-                    out.push(Record {
-                        values,
-                        count: u64::from(n),
-                    });
-                }
-            }
-        }
-        Kind::Referrals => out = pipeline(store, p, true).await?,
-        Kind::Cases => out = pipeline(store, p, false).await?,
-    }
-    Ok(out)
-}
-
-/// Referrals or cases by step.
-async fn pipeline(
-    store: &Store,
-    p: &Principal,
-    referrals: bool,
-) -> Result<Vec<Record>, StoreError> {
-    Ok(store
-        .pipeline(p, referrals)
-        .await?
-        .into_iter()
-        .map(|i| {
-            let what = if referrals { "service" } else { "kind" };
-            let state = if referrals { "status" } else { "state" };
-            let values = HashMap::from([
-                ("country", i.country),
-                (what, i.what),
-                ("urgency", i.urgency.unwrap_or_else(|| "none".to_owned())),
-                (state, i.state),
-                ("overdue", if i.overdue { "yes" } else { "no" }.to_owned()),
-            ]);
-            Record { values, count: 1 }
-        })
-        .collect())
-}
-
 /// The protected table in the long layout, for the API and the command line; with the
 /// numbers of primary and secondary suppressions.
 pub async fn long_table(
     store: &Store,
+    population: &Population,
     p: &Principal,
     r: &Request,
     policy: &Policy,
     format: Format,
 ) -> Result<(LongTable, usize, usize), StoreError> {
-    let records = records(store, p, r).await?;
+    let records = records::records(store, population, p, r).await?;
     let mut by = r.by.clone();
     if r.kind == Kind::DeadAndMissing {
         by.push("measure");
     }
-    let protected = protect(&table(&records, &by), policy);
+    let protected = protect(&records::table(&records, &by, &r.brackets), policy);
     let date = r.date.to_string();
     let hxl = format == Format::Hxl;
     let long_layout = || long(&protected, policy.threshold, &date, r.kind.count_tag(), hxl);
@@ -359,12 +188,14 @@ pub async fn long_table(
 }
 
 /// Checks that a format fits the table: the UNHCR layout needs the population by sex and
-/// age.
+/// the standard age brackets.
 pub fn fits(format: Format, r: &Request) -> Result<(), String> {
     let by_sex_and_age = r.by.contains(&"sex") && r.by.contains(&"age");
-    if format == Format::UnhcrWide && !(r.kind == Kind::Population && by_sex_and_age) {
+    if format == Format::UnhcrWide
+        && !(r.kind == Kind::Population && by_sex_and_age && r.brackets.is_standard())
+    {
         return Err(
-            "the UNHCR layout is the population table by sex and age (and anything else)".into(),
+            "the UNHCR layout is the population table by sex and the standard age brackets (and anything else)".into(),
         );
     }
     Ok(())
@@ -390,24 +221,31 @@ pub struct TableQuery {
     /// json (default), csv, hxl, xlsx, or unhcr (the UNHCR demographic layout of the
     /// population by sex and age).
     pub format: Option<String>,
+    /// The age brackets of the population table by their lower bounds, comma-separated
+    /// (default `0,5,12,18,60`).
+    pub ages: Option<String>,
 }
 
 /// Checks a query into a request and a policy.
-pub fn request(
-    kind: Kind,
-    by: Option<&str>,
-    date: Date,
-    from: Option<Date>,
-    period: Option<Period>,
-    threshold: Option<u64>,
-) -> Result<(Request, Policy), ApiError> {
-    let by = dimensions(kind, by.unwrap_or(kind.default_by()))
+pub fn request(kind: Kind, q: &TableQuery, today: Date) -> Result<(Request, Policy), ApiError> {
+    let date = q.date.unwrap_or(today);
+    let by = dimensions(kind, q.by.as_deref().unwrap_or(kind.default_by()))
         .map_err(|m| ApiError::invalid("by", m))?;
-    let threshold = threshold.unwrap_or(5);
+    let brackets = match q.ages.as_deref() {
+        None => Brackets::default(),
+        Some(_) if kind != Kind::Population => {
+            return Err(ApiError::invalid(
+                "ages",
+                "only the population table has age brackets",
+            ));
+        }
+        Some(a) => Brackets::parse(a).map_err(|m| ApiError::invalid("ages", m))?,
+    };
+    let threshold = q.threshold.unwrap_or(5);
     if !(2..=100).contains(&threshold) {
         return Err(ApiError::invalid("threshold", "must be between 2 and 100"));
     }
-    let from = from.unwrap_or(date - Duration::days(365));
+    let from = q.from.unwrap_or(date - Duration::days(365));
     if from > date {
         return Err(ApiError::invalid("from", "is after the last day"));
     }
@@ -416,7 +254,8 @@ pub fn request(
         by,
         date,
         from,
-        period: period.unwrap_or(Period::Month),
+        period: q.period.unwrap_or(Period::Month),
+        brackets,
     };
     Ok((
         request,
@@ -447,10 +286,11 @@ pub async fn table_of(
         Some(f) => Format::from_code(f)
             .ok_or_else(|| ApiError::invalid("format", "use json, csv, hxl, xlsx or unhcr"))?,
     };
-    let date = q.date.unwrap_or(app.clock.today());
-    let (request, policy) = request(kind, q.by.as_deref(), date, q.from, q.period, q.threshold)?;
+    let (request, policy) = request(kind, &q, app.clock.today())?;
+    let date = request.date;
     fits(format, &request).map_err(|m| ApiError::invalid("format", m))?;
-    let (table, primary, secondary) = long_table(&app.store, &p, &request, &policy, format).await?;
+    let (table, primary, secondary) =
+        long_table(&app.store, &app.population, &p, &request, &policy, format).await?;
     let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
     match format {
         Format::Json => {

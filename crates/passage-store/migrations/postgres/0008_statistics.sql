@@ -1,0 +1,18 @@
+-- What the population table counts, as columns kept with every write of a person, so
+-- that statistics read neither names nor JSON: the population type, the date age counts
+-- from (1 July for a year-only date of birth) and the first nationality.
+
+ALTER TABLE persons ADD COLUMN population_type TEXT;
+ALTER TABLE persons ADD COLUMN born_on TEXT;
+ALTER TABLE persons ADD COLUMN first_nationality TEXT;
+
+UPDATE persons SET
+    population_type = details::jsonb ->> 'population_type',
+    first_nationality = details::jsonb -> 'nationalities' ->> 0,
+    born_on = CASE
+        WHEN details::jsonb -> 'date_of_birth' ->> 'precision' = 'year_only'
+            THEN substr(birth_date, 1, 4) || '-07-01'
+        ELSE birth_date
+    END;
+
+CREATE INDEX specific_needs_category ON specific_needs(category, active, person_id);
