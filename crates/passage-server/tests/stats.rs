@@ -269,6 +269,30 @@ on_every_backend!(
             )
             .await;
         assert_eq!(count(&t["rows"], "M", "60"), "<2", "{t}");
+        // Microdata: one de-identified row per person, refused while someone is alone
+        // in their combination (the one man over 60).
+        let (s, e) = app
+            .get_as(&analyst, "/api/v1/stats/microdata?by=sex,age&k=2")
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["errors"][0]["field"], "quasi", "{e}");
+        let why = e["errors"][0]["message"].as_str().unwrap();
+        assert!(why.contains("sex=M, age=60 (1)"), "{why}");
+        let (s, t) = app
+            .get_as(&analyst, "/api/v1/stats/microdata?by=sex,age&quasi=sex&k=2")
+            .await;
+        assert_eq!(s, StatusCode::OK, "{t}");
+        let rows = t["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 21, "every person once: {t}");
+        assert_eq!(
+            rows[0].as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["age", "country", "sex"],
+            "categories only, no id or name: {t}"
+        );
+        let (s, e) = app
+            .get_as(&analyst, "/api/v1/stats/microdata?by=sex&quasi=age")
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
         // Another organisation's analyst counts none of these people.
         let theirs = app.token_of("b", Role::DataAnalyst);
         let (s, t) = app

@@ -64,7 +64,7 @@ pub fn hashtag(dimension: &str) -> String {
 }
 
 /// A category as HXL wants it: countries as ISO3 only (XXA stateless, XXX unknown).
-fn hxl_value(dimension: &str, value: &str) -> String {
+pub fn hxl_value(dimension: &str, value: &str) -> String {
     let country = hashtag(dimension).starts_with("#country+code");
     match (country, value) {
         (true, "stateless") => "XXA".into(),

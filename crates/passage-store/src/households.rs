@@ -211,6 +211,86 @@ async fn insert_household(
     })
 }
 
+/// Registers one household in the caller's transaction: takes its numbers, inserts it
+/// and its people; returns it with the history entries to record.
+async fn insert_registration(
+    c: &mut AnyConnection,
+    valid: &ValidHousehold,
+    now: OffsetDateTime,
+    organisation: Option<&str>,
+    household_id: Uuid,
+    recorder: &str,
+) -> Result<(Household, Vec<history::Entry>), StoreError> {
+    let count = i64::try_from(2 + valid.members.len()).unwrap_or(i64::MAX);
+    let row = sqlx::query(
+        "UPDATE sites SET next_sequence = next_sequence + $1 \
+         WHERE id = (SELECT site_id FROM arrivals WHERE id = $2) RETURNING id, next_sequence, code",
+    )
+    .bind(count)
+    .bind(valid.arrival_id.to_string())
+    .fetch_optional(&mut *c)
+    .await?;
+    let Some(row) = row else {
+        return Err(ValidationErrors::one(
+            "arrival_id",
+            format!("no arrival with id {}", valid.arrival_id),
+        )
+        .into());
+    };
+    let (site_id, code, first) = numbers(&row, count)?;
+    let mut household = Household {
+        meta: Meta {
+            id: household_id,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        },
+        registration_number: RegistrationNumber::new(code.clone(), first),
+        arrival_id: valid.arrival_id,
+        site_id,
+        kind: valid.kind,
+        size: valid.size,
+        breakdown: valid.breakdown,
+        registration_level: if valid.is_level_one() {
+            RegistrationLevel::Emergency
+        } else {
+            RegistrationLevel::Individual
+        },
+        head_person_id: Uuid::nil(),
+        members: Vec::new(),
+        basis: ProcessingBasis {
+            legal_basis: valid.legal_basis,
+            purposes: valid.purposes.clone(),
+            basis_recorded_by: Some(recorder.to_owned()),
+            basis_recorded_at: now,
+        },
+    };
+    let mut people = vec![new_person(
+        &code,
+        first + 1,
+        &household,
+        Relationship::Head,
+        valid.head.clone(),
+        now,
+    )];
+    for (i, m) in valid.members.iter().enumerate() {
+        people.push(new_person(
+            &code,
+            first + 2 + i as u64,
+            &household,
+            m.relationship,
+            m.person.clone(),
+            now,
+        ));
+    }
+    household.head_person_id = people[0].meta.id;
+    let mut entries = vec![insert_household(c, &household, organisation).await?];
+    entries.extend(persons::insert_all(c, &people, organisation).await?);
+    history::record_all(c, &entries).await?;
+    household.members = summaries(people);
+    Ok((household, entries))
+}
+
 impl Store {
     /// Registers a household with its head and any members, all or nothing, issuing a
     /// number to the household and to each person registered. Four statements whatever
@@ -233,52 +313,80 @@ impl Store {
         )];
         let recorder = p.name.clone();
         self.writer
-            .write_audited((valid, p.at, organisation, household_id, recorder), audit, |c, (valid, now, organisation, household_id, recorder)| {
-                Box::pin(async move {
-                    let now = *now;
-                    let count = i64::try_from(2 + valid.members.len()).unwrap_or(i64::MAX);
-                    let row = sqlx::query(
-                        "UPDATE sites SET next_sequence = next_sequence + $1 \
-                         WHERE id = (SELECT site_id FROM arrivals WHERE id = $2) RETURNING id, next_sequence, code",
-                    )
-                    .bind(count)
-                    .bind(valid.arrival_id.to_string())
-                    .fetch_optional(&mut *c)
-                    .await?;
-                    let Some(row) = row else {
-                        return Err(ValidationErrors::one("arrival_id", format!("no arrival with id {}", valid.arrival_id)).into());
-                    };
-                    let (site_id, code, first) = numbers(&row, count)?;
-                    let mut household = Household {
-                        meta: Meta { id: *household_id, version: 1, created_at: now, updated_at: now },
-                        registration_number: RegistrationNumber::new(code.clone(), first),
-                        arrival_id: valid.arrival_id,
-                        site_id,
-                        kind: valid.kind,
-                        size: valid.size,
-                        breakdown: valid.breakdown,
-                        registration_level: if valid.is_level_one() { RegistrationLevel::Emergency } else { RegistrationLevel::Individual },
-                        head_person_id: Uuid::nil(),
-                        members: Vec::new(),
-                        basis: ProcessingBasis {
-                            legal_basis: valid.legal_basis,
-                            purposes: valid.purposes.clone(),
-                            basis_recorded_by: Some(recorder.clone()),
-                            basis_recorded_at: now,
-                        },
-                    };
-                    let mut people = vec![new_person(&code, first + 1, &household, Relationship::Head, valid.head.clone(), now)];
-                    for (i, m) in valid.members.iter().enumerate() {
-                        people.push(new_person(&code, first + 2 + i as u64, &household, m.relationship, m.person.clone(), now));
-                    }
-                    household.head_person_id = people[0].meta.id;
-                    let mut entries = vec![insert_household(c, &household, organisation.as_deref()).await?];
-                    entries.extend(persons::insert_all(c, &people, organisation.as_deref()).await?);
-                    history::record_all(c, &entries).await?;
-                    household.members = summaries(people);
-                    Ok(household)
-                })
+            .write_audited(
+                (valid, p.at, organisation, household_id, recorder),
+                audit,
+                |c, (valid, now, organisation, household_id, recorder)| {
+                    Box::pin(async move {
+                        let (household, entries) = insert_registration(
+                            c,
+                            valid,
+                            *now,
+                            organisation.as_deref(),
+                            *household_id,
+                            recorder,
+                        )
+                        .await?;
+                        history::record_all(c, &entries).await?;
+                        Ok(household)
+                    })
+                },
+            )
+            .await
+    }
+
+    /// Registers many households in one transaction, all or nothing, each as
+    /// [`Store::register_household`] would (its numbers, its people, its history and its
+    /// audit entry): what a bulk load writes.
+    pub async fn register_households(
+        &self,
+        p: &Principal,
+        valid: Vec<ValidHousehold>,
+    ) -> Result<Vec<Household>, StoreError> {
+        require(p, Action::Create, Resource::Household)?;
+        let organisation = registering_organisation(p);
+        let ids: Vec<Uuid> = valid.iter().map(|_| Uuid::now_v7()).collect();
+        let audit = valid
+            .iter()
+            .zip(&ids)
+            .map(|(v, id)| {
+                AuditEntry::by(
+                    p,
+                    Action::Create,
+                    Resource::Household,
+                    Some(id.to_string()),
+                    serde_json::json!({"arrival_id": v.arrival_id, "size": v.size, "members": v.members.len() + 1,
+                                       "legal_basis": v.legal_basis, "purposes": v.purposes}),
+                )
             })
+            .collect();
+        let recorder = p.name.clone();
+        self.writer
+            .write_audited(
+                (valid, ids, p.at, organisation, recorder),
+                audit,
+                |c, (valid, ids, now, organisation, recorder)| {
+                    Box::pin(async move {
+                        let mut out = Vec::with_capacity(valid.len());
+                        let mut entries = Vec::new();
+                        for (v, id) in valid.iter().zip(ids.iter()) {
+                            let (household, e) = insert_registration(
+                                c,
+                                v,
+                                *now,
+                                organisation.as_deref(),
+                                *id,
+                                recorder,
+                            )
+                            .await?;
+                            out.push(household);
+                            entries.extend(e);
+                        }
+                        history::record_all(c, &entries).await?;
+                        Ok(out)
+                    })
+                },
+            )
             .await
     }
 

@@ -2,6 +2,8 @@
 //! on SQLite and (when given) PostgreSQL, printing registrations per second and latency.
 
 mod candidates;
+mod stats;
+mod synthetic;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,6 +29,9 @@ pub enum Bench {
     /// Build the live candidate index over the persons of a CSV file and time the top
     /// ten candidates of registrations against it; prints build time, memory, latency.
     Candidates(candidates::CandidatesArgs),
+    /// Generate a synthetic population (1M persons by default) and time the population
+    /// and monthly arrivals tables on each database, side by side with DuckDB on Parquet.
+    Stats(stats::StatsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -46,6 +51,7 @@ pub async fn run(bench: Bench) -> anyhow::Result<()> {
     match bench {
         Bench::Register(args) => register(args).await,
         Bench::Candidates(args) => tokio::task::block_in_place(|| candidates::run(args)),
+        Bench::Stats(args) => stats::run(args).await,
     }
 }
 

@@ -17,7 +17,8 @@ use time::{Date, OffsetDateTime};
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// population, arrivals, dead_and_missing, referrals or cases.
+    /// population, arrivals, dead_and_missing, referrals, cases, or microdata (the
+    /// population as de-identified rows, refused unless k-anonymous).
     table: String,
     /// The reference date of a stock, or the last day of a flow (YYYY-MM-DD); today when
     /// left out.
@@ -36,6 +37,12 @@ pub struct StatsArgs {
     /// 0,5,12,18,60).
     #[arg(long)]
     ages: Option<String>,
+    /// Microdata: the quasi-identifiers among the columns (every column when left out).
+    #[arg(long)]
+    quasi: Option<String>,
+    /// Microdata: the fewest rows any combination of the quasi-identifiers may have.
+    #[arg(long, default_value_t = 5)]
+    k: usize,
     /// Cells below this are suppressed.
     #[arg(long, default_value_t = 5)]
     threshold: u64,
@@ -57,7 +64,7 @@ pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
     let now = OffsetDateTime::now_utc();
     let Some(kind) = Kind::from_code(&a.table) else {
         bail!(
-            "no table {}: use population, arrivals or dead_and_missing",
+            "no table {}: use population, arrivals, dead_and_missing, referrals, cases or microdata",
             a.table
         )
     };
@@ -74,6 +81,8 @@ pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
         threshold: Some(a.threshold),
         format: None,
         ages: a.ages.clone(),
+        quasi: a.quasi.clone(),
+        k: Some(a.k),
     };
     let (req, policy) = request(kind, &query, now.date()).map_err(|e| anyhow::anyhow!("{e}"))?;
     fits(format, &req)
@@ -81,7 +90,7 @@ pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
         .context("--format")?;
     let p = Principal::operator(now);
     let population = Population::default();
-    if kind == Kind::Population {
+    if matches!(kind, Kind::Population | Kind::Microdata) {
         let bar = ProgressBar::new_spinner().with_style(
             ProgressStyle::with_template("{spinner} counting the population: {pos} persons read")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
@@ -93,11 +102,20 @@ pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
     }
     let (table, primary, secondary) =
         long_table(store, &population, &p, &req, &policy, format).await?;
-    eprintln!(
-        "{} rows; {primary} cells suppressed below {}, {secondary} more withheld so that none can be worked back",
-        table.rows.len(),
-        policy.threshold
-    );
+    if kind == Kind::Microdata {
+        eprintln!(
+            "{} rows; every combination of {} occurs at least {} times",
+            table.rows.len(),
+            req.quasi.join(", "),
+            req.k
+        );
+    } else {
+        eprintln!(
+            "{} rows; {primary} cells suppressed below {}, {secondary} more withheld so that none can be worked back",
+            table.rows.len(),
+            policy.threshold
+        );
+    }
     let sink: Box<dyn Write> = match &a.out {
         Some(path) => Box::new(
             std::fs::File::create(path)

@@ -21,7 +21,7 @@ use passage_domain::access::Principal;
 use passage_domain::age::brackets::Brackets;
 use passage_stats::disclosure::{Policy, protect};
 use passage_stats::export::{Format, LongTable, long, unhcr_wide};
-use passage_store::{Store, StoreError};
+use passage_store::Store;
 use serde::Deserialize;
 use time::{Date, Duration};
 use utoipa::{IntoParams, ToSchema};
@@ -33,6 +33,7 @@ use crate::extract::Query;
 use crate::population::Population;
 use crate::problem::{ApiError, Problem};
 
+mod microdata;
 mod records;
 
 /// The tables Passage publishes.
@@ -43,6 +44,8 @@ pub enum Kind {
     DeadAndMissing,
     Referrals,
     Cases,
+    /// The population as one de-identified row per person, refused unless k-anonymous.
+    Microdata,
 }
 
 impl Kind {
@@ -53,6 +56,7 @@ impl Kind {
             "dead_and_missing" => Some(Self::DeadAndMissing),
             "referrals" => Some(Self::Referrals),
             "cases" => Some(Self::Cases),
+            "microdata" => Some(Self::Microdata),
             _ => None,
         }
     }
@@ -60,7 +64,7 @@ impl Kind {
     /// The dimensions a table may be broken down by.
     pub fn dimensions(self) -> &'static [&'static str] {
         match self {
-            Self::Population => &[
+            Self::Population | Self::Microdata => &[
                 "population_type",
                 "sex",
                 "age",
@@ -80,6 +84,7 @@ impl Kind {
     pub fn default_by(self) -> &'static str {
         match self {
             Self::Population => "population_type,sex,age",
+            Self::Microdata => "population_type,sex,age,nationality,site",
             Self::Arrivals => "period,mode",
             Self::DeadAndMissing => "period,route",
             Self::Referrals => "service,status,overdue",
@@ -90,6 +95,7 @@ impl Kind {
     fn count_tag(self) -> &'static str {
         match self {
             Self::Population => "#population+total",
+            Self::Microdata => "#meta+rows",
             Self::Arrivals => "#population+arrived",
             Self::DeadAndMissing => "#affected+total",
             Self::Referrals => "#indicator+referrals+num",
@@ -134,6 +140,10 @@ pub struct Request {
     pub period: Period,
     /// The age brackets of a population table.
     pub brackets: Brackets,
+    /// Microdata: the columns that could single someone out, and how many rows each of
+    /// their combinations needs.
+    pub quasi: Vec<&'static str>,
+    pub k: usize,
 }
 
 /// Checks a `by` list against the table's dimensions: each known, each once.
@@ -167,8 +177,13 @@ pub async fn long_table(
     r: &Request,
     policy: &Policy,
     format: Format,
-) -> Result<(LongTable, usize, usize), StoreError> {
+) -> Result<(LongTable, usize, usize), ApiError> {
     let records = records::records(store, population, p, r).await?;
+    if r.kind == Kind::Microdata {
+        let table = microdata::rows(&records, r, format == Format::Hxl)
+            .map_err(|e| ApiError::invalid("quasi", microdata::explain(&e)))?;
+        return Ok((table, 0, 0));
+    }
     let mut by = r.by.clone();
     if r.kind == Kind::DeadAndMissing {
         by.push("measure");
@@ -224,6 +239,11 @@ pub struct TableQuery {
     /// The age brackets of the population table by their lower bounds, comma-separated
     /// (default `0,5,12,18,60`).
     pub ages: Option<String>,
+    /// Microdata: the quasi-identifiers among the columns (default: every column).
+    pub quasi: Option<String>,
+    /// Microdata: the fewest rows any combination of the quasi-identifiers may have
+    /// (default 5).
+    pub k: Option<usize>,
 }
 
 /// Checks a query into a request and a policy.
@@ -233,7 +253,7 @@ pub fn request(kind: Kind, q: &TableQuery, today: Date) -> Result<(Request, Poli
         .map_err(|m| ApiError::invalid("by", m))?;
     let brackets = match q.ages.as_deref() {
         None => Brackets::default(),
-        Some(_) if kind != Kind::Population => {
+        Some(_) if !matches!(kind, Kind::Population | Kind::Microdata) => {
             return Err(ApiError::invalid(
                 "ages",
                 "only the population table has age brackets",
@@ -241,6 +261,23 @@ pub fn request(kind: Kind, q: &TableQuery, today: Date) -> Result<(Request, Poli
         }
         Some(a) => Brackets::parse(a).map_err(|m| ApiError::invalid("ages", m))?,
     };
+    let quasi = match q.quasi.as_deref() {
+        None => by.clone(),
+        Some(quasi) => {
+            let quasi = dimensions(kind, quasi).map_err(|m| ApiError::invalid("quasi", m))?;
+            if let Some(q) = quasi.iter().find(|q| !by.contains(q)) {
+                return Err(ApiError::invalid(
+                    "quasi",
+                    format!("`{q}` is not among the columns (`by`)"),
+                ));
+            }
+            quasi
+        }
+    };
+    let k = q.k.unwrap_or(5);
+    if !(2..=1000).contains(&k) {
+        return Err(ApiError::invalid("k", "must be between 2 and 1000"));
+    }
     let threshold = q.threshold.unwrap_or(5);
     if !(2..=100).contains(&threshold) {
         return Err(ApiError::invalid("threshold", "must be between 2 and 100"));
@@ -256,6 +293,8 @@ pub fn request(kind: Kind, q: &TableQuery, today: Date) -> Result<(Request, Poli
         from,
         period: q.period.unwrap_or(Period::Month),
         brackets,
+        quasi,
+        k,
     };
     Ok((
         request,

@@ -16,8 +16,8 @@ use crate::population::{Ask, Population};
 
 /// Records to count: a value per dimension, and how many.
 pub(super) struct Record {
-    values: HashMap<&'static str, String>,
-    count: u64,
+    pub(super) values: HashMap<&'static str, String>,
+    pub(super) count: u64,
 }
 
 /// A table over `by`, first by country: categories in a fixed order (age brackets and
@@ -79,7 +79,7 @@ pub(super) async fn records(
 ) -> Result<Vec<Record>, StoreError> {
     let mut out = Vec::new();
     match r.kind {
-        Kind::Population => {
+        Kind::Population | Kind::Microdata => {
             let by = |d: &str| r.by.contains(&d);
             let ask = Ask {
                 date: r.date,

@@ -1,0 +1,57 @@
+//! De-identified microdata: one row per person the population table counts, with only
+//! the columns asked for (categories such as an age bracket, never a name, an id, a date
+//! or a specific need), and refused unless every combination of its quasi-identifiers
+//! occurs at least k times.
+
+use passage_stats::export::{LongTable, hashtag, hxl_value};
+use passage_stats::kanon::{TooRare, check};
+
+use super::Request;
+use super::records::Record;
+
+/// The rows, the reporting country first; or which combinations are too rare.
+pub(super) fn rows(records: &[Record], r: &Request, hxl: bool) -> Result<LongTable, TooRare> {
+    let columns: Vec<&str> = std::iter::once("country")
+        .chain(r.by.iter().copied())
+        .collect();
+    let value = |rec: &Record, c: &str| {
+        let v = rec.values.get(c).map_or("unknown", String::as_str);
+        if hxl { hxl_value(c, v) } else { v.to_owned() }
+    };
+    let mut quasi_rows: Vec<Vec<String>> = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for rec in records {
+        let row: Vec<String> = columns.iter().map(|c| value(rec, c)).collect();
+        let quasi: Vec<String> = r.quasi.iter().map(|c| value(rec, c)).collect();
+        for _ in 0..rec.count {
+            rows.push(row.clone());
+            quasi_rows.push(quasi.clone());
+        }
+    }
+    check(&r.quasi, &quasi_rows, r.k)?;
+    // Rows of one kind are alike; sorted, their order says nothing about who came when.
+    rows.sort();
+    Ok(LongTable {
+        headers: columns.iter().map(|c| (*c).to_owned()).collect(),
+        hashtags: columns.iter().map(|c| hashtag(c)).collect(),
+        rows,
+    })
+}
+
+/// The refusal, with the rare combinations named (the first ten).
+pub(super) fn explain(e: &TooRare) -> String {
+    let listed: Vec<String> = e
+        .rare
+        .iter()
+        .take(10)
+        .map(|c| {
+            let values: Vec<String> = c.values.iter().map(|(q, v)| format!("{q}={v}")).collect();
+            format!("{} ({})", values.join(", "), c.count)
+        })
+        .collect();
+    format!(
+        "{e}. Too rare: {}{}. Leave out a quasi-identifier, use wider age brackets (ages), or ask for fewer columns",
+        listed.join("; "),
+        if e.rare.len() > 10 { "; …" } else { "" }
+    )
+}
