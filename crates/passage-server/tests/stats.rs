@@ -218,6 +218,29 @@ on_every_backend!(
             (Some("asylum"), Some("claim_registered"), Some("<2")),
             "one claim is below the threshold: {t}"
         );
+        assert_eq!(
+            rows[0]["median_days"], "",
+            "no median of a hidden cell: {t}"
+        );
+        let (_, people) = app.get("/api/v1/persons?limit=2").await;
+        let other = people["items"][1]["id"].as_str().unwrap().to_owned();
+        let (s, _) = app
+            .post_as(
+                &asylum,
+                &format!("/api/v1/persons/{other}/cases"),
+                json!({"kind": "asylum", "reason": "claim"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (_, t) = app
+            .get_as(&analyst, "/api/v1/stats/cases?threshold=2")
+            .await;
+        let row = &t["rows"][0];
+        assert_eq!(
+            (row["count"].as_str(), row["median_days"].as_str()),
+            (Some("2"), Some("0.0")),
+            "both claims opened today: {t}"
+        );
         let (s, ctype, book) = app
             .send_as(
                 Some(&analyst),
@@ -269,6 +292,38 @@ on_every_backend!(
             )
             .await;
         assert_eq!(count(&t["rows"], "M", "60"), "<2", "{t}");
+        // Two tables in one request are protected as one: no hidden cell of the first
+        // is the difference between a total of the second and what the first shows.
+        let (s, t) = app
+            .get_as(
+                &analyst,
+                "/api/v1/stats/population?by=sex,age;sex&date=2026-11-27",
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{t}");
+        let (cells, totals) = (
+            t["tables"][0]["rows"].as_array().unwrap(),
+            t["tables"][1]["rows"].as_array().unwrap(),
+        );
+        assert_eq!(t["tables"][1]["by"], json!(["sex"]), "{t}");
+        let mut checked = 0;
+        for total in totals {
+            if total["count"].as_str().unwrap().parse::<u64>().is_err() {
+                continue;
+            }
+            let hidden = cells
+                .iter()
+                .filter(|c| c["sex"] == total["sex"])
+                .filter(|c| c["count"].as_str().unwrap().parse::<u64>().is_err())
+                .count();
+            assert_ne!(hidden, 1, "one hidden cell under a published total: {t}");
+            checked += 1;
+        }
+        assert!(checked > 0, "some total is published: {t}");
+        let (s, e) = app
+            .get_as(&analyst, "/api/v1/stats/population?by=sex;age&format=csv")
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
         // Microdata: one de-identified row per person, refused while someone is alone
         // in their combination (the one man over 60).
         let (s, e) = app
@@ -286,7 +341,7 @@ on_every_backend!(
         assert_eq!(rows.len(), 21, "every person once: {t}");
         assert_eq!(
             rows[0].as_object().unwrap().keys().collect::<Vec<_>>(),
-            ["age", "country", "sex"],
+            ["age", "country", "date", "sex"],
             "categories only, no id or name: {t}"
         );
         let (s, e) = app

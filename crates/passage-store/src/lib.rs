@@ -46,7 +46,9 @@ pub use matching::{FeedEntry, NewReview};
 pub use persons::{PersonChange, PersonFilter};
 pub use protection::{CheckedScreening, ReferralFilter};
 pub use sql::Page;
-pub use stats::{ArrivalCount, BreakdownCount, CountedPerson, PipelineItem, SiteLabel};
+pub use stats::{
+    ArrivalCount, AssistanceCount, BreakdownCount, CountedPerson, PipelineItem, SiteLabel,
+};
 pub use transfers::Transfer;
 pub use users::{Credentials, NewUser};
 

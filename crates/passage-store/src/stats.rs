@@ -269,19 +269,17 @@ impl Store {
             .iter()
             .map(|r| Ok((sql::text(r, "id")?, sql::json(r, "details")?)))
             .collect::<Result<_, StoreError>>()?;
+        // Each arrival's people from its households, through the (arrival_id, size)
+        // index: no pass over the households of other periods.
         let mut b = Builder::new(
             "SELECT a.id, a.arrived_at, a.mode, a.site_id, a.details, \
-             CAST(COALESCE(SUM(h.size), 0) AS BIGINT) AS persons FROM arrivals a \
-             LEFT JOIN households h ON h.arrival_id = a.id",
+             CAST(COALESCE((SELECT SUM(h.size) FROM households h WHERE h.arrival_id = a.id",
         );
-        if let passage_domain::access::Scope::Organisation(_) = scope {
-            b.raw(" AND h.id IN (SELECT household_id FROM persons WHERE 1 = 1");
-            visible(&mut b, scope, "organisation_id", p);
-            b.raw(")");
-        }
+        visible(&mut b, scope, "h.organisation_id", p);
+        b.raw("), 0) AS BIGINT) AS persons FROM arrivals a");
         b.push(" WHERE a.arrived_at >= ?", Arg::Text(ts(from)));
         b.push(" AND a.arrived_at < ?", Arg::Text(ts(to)));
-        b.raw(" GROUP BY a.id, a.arrived_at, a.mode, a.site_id, a.details ORDER BY a.arrived_at");
+        b.raw(" ORDER BY a.arrived_at");
         let rows = b.query().fetch_all(&mut *c).await?;
         rows.iter()
             .map(|r| {
@@ -313,6 +311,8 @@ pub struct PipelineItem {
     pub state: String,
     /// Open and past its due time (referrals only).
     pub overdue: bool,
+    /// When it entered its current status or state.
+    pub since: OffsetDateTime,
     pub country: String,
 }
 
@@ -325,10 +325,11 @@ impl Store {
     ) -> Result<Vec<PipelineItem>, StoreError> {
         let scope = require(p, Action::Read, Resource::Statistics)?;
         let sql = if referrals {
-            "SELECT r.service AS what, r.urgency, r.status AS state, r.due_at, s.details AS site FROM referrals r \
+            "SELECT r.service AS what, r.urgency, r.status AS state, r.due_at, r.updated_at AS since, s.details AS site FROM referrals r \
              JOIN persons p ON p.id = r.person_id JOIN sites s ON s.id = p.site_id WHERE 1 = 1"
         } else {
-            "SELECT k.kind AS what, NULL AS urgency, k.state, NULL AS due_at, s.details AS site FROM cases k \
+            "SELECT k.kind AS what, NULL AS urgency, k.state, NULL AS due_at, \
+             (SELECT MAX(t.at) FROM case_transitions t WHERE t.case_id = k.id) AS since, s.details AS site FROM cases k \
              JOIN persons p ON p.id = k.person_id JOIN sites s ON s.id = p.site_id WHERE 1 = 1"
         };
         let mut b = Builder::new(sql);
@@ -345,8 +346,52 @@ impl Store {
                     what: sql::text(r, "what")?,
                     urgency: sqlx::Row::try_get(r, "urgency")?,
                     overdue: open && due.is_some_and(|d| d < now),
+                    since: sql::parse_ts(&sql::text(r, "since")?)?,
                     state,
                     country: site.country.as_str().to_owned(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Distributions given, as the assistance table counts them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssistanceCount {
+    pub programme: String,
+    pub site: Uuid,
+    pub day: Date,
+    /// Distributions given.
+    pub given: u64,
+}
+
+impl Store {
+    /// The distributions given from `from` (inclusive) to `to` (exclusive) by programme,
+    /// site and day, to persons in the caller's scope.
+    pub async fn assistance_counts(
+        &self,
+        p: &Principal,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<AssistanceCount>, StoreError> {
+        let scope = require(p, Action::Read, Resource::Statistics)?;
+        let mut b = Builder::new(
+            "SELECT pr.code, d.site_id, SUBSTR(d.distributed_at, 1, 10) AS day, CAST(COUNT(*) AS BIGINT) AS given \
+             FROM distributions d JOIN programmes pr ON pr.id = d.programme_id JOIN persons p ON p.id = d.person_id \
+             WHERE d.status = 'given'",
+        );
+        b.push(" AND d.distributed_at >= ?", Arg::Text(ts(from)));
+        b.push(" AND d.distributed_at < ?", Arg::Text(ts(to)));
+        visible(&mut b, scope, "p.organisation_id", p);
+        b.raw(" GROUP BY pr.code, d.site_id, SUBSTR(d.distributed_at, 1, 10)");
+        let rows = b.query().fetch_all(&self.read).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AssistanceCount {
+                    programme: sql::text(r, "code")?,
+                    site: sql::uuid(&sql::text(r, "site_id")?)?,
+                    day: sql::parse_date(&sql::text(r, "day")?)?,
+                    given: u64::try_from(sql::int(r, "given")?).unwrap_or(0),
                 })
             })
             .collect()

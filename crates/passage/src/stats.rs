@@ -9,7 +9,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use passage_domain::access::Principal;
 use passage_server::api::csv_out::{neutral, xlsx_bytes};
-use passage_server::api::stats::{Kind, Period, TableQuery, fits, long_table, request};
+use passage_server::api::stats::{
+    Kind, Period, TableQuery, fits, json_rows, long_table, long_tables, request,
+};
 use passage_server::population::Population;
 use passage_stats::export::Format;
 use passage_store::Store;
@@ -100,8 +102,38 @@ pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
             .await?;
         bar.finish_and_clear();
     }
-    let (table, primary, secondary) =
-        long_table(store, &population, &p, &req, &policy, format).await?;
+    let sink: Box<dyn Write> = match &a.out {
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout()),
+    };
+    if req.tables.len() > 1 {
+        if format != Format::Json {
+            bail!("--by with `;` asks for several tables: they come together as --format json");
+        }
+        let (tables, primary, secondary) =
+            long_tables(store, &population, &p, &req, &policy, false)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        eprintln!(
+            "{} tables; {primary} cells suppressed below {}, {secondary} more withheld so that none can be worked back from any of them",
+            tables.len(),
+            policy.threshold
+        );
+        let tables: Vec<serde_json::Value> = req
+            .tables
+            .iter()
+            .zip(&tables)
+            .map(|(by, t)| serde_json::json!({"by": by, "rows": json_rows(t)}))
+            .collect();
+        serde_json::to_writer_pretty(sink, &tables)?;
+        return Ok(());
+    }
+    let (table, primary, secondary) = long_table(store, &population, &p, &req, &policy, format)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     if kind == Kind::Microdata {
         eprintln!(
             "{} rows; every combination of {} occurs at least {} times",
@@ -116,28 +148,9 @@ pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
             policy.threshold
         );
     }
-    let sink: Box<dyn Write> = match &a.out {
-        Some(path) => Box::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?,
-        ),
-        None => Box::new(std::io::stdout()),
-    };
     match format {
         Format::Json => {
-            let rows: Vec<serde_json::Map<String, serde_json::Value>> = table
-                .rows
-                .iter()
-                .map(|r| {
-                    table
-                        .headers
-                        .iter()
-                        .cloned()
-                        .zip(r.iter().map(|v| serde_json::Value::String(v.clone())))
-                        .collect()
-                })
-                .collect();
-            serde_json::to_writer_pretty(sink, &rows)?;
+            serde_json::to_writer_pretty(sink, &json_rows(&table))?;
         }
         Format::Xlsx => {
             let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();

@@ -15,4 +15,6 @@ UPDATE persons SET
         ELSE birth_date
     END;
 
+-- The arrivals table sums each arrival's households from this index alone.
+CREATE INDEX households_arrival_size ON households(arrival_id, size);
 CREATE INDEX specific_needs_category ON specific_needs(category, active, person_id);

@@ -160,7 +160,9 @@ async fn measure(
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let population_table = timed(args.runs, || async {
-        long_table(store, &population, &p, &pop_req, &pop_policy, Format::Csv).await?;
+        long_table(store, &population, &p, &pop_req, &pop_policy, Format::Csv)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(())
     })
     .await?;
@@ -175,7 +177,9 @@ async fn measure(
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let arrivals = timed(args.runs, || async {
-        long_table(store, &population, &p, &arr_req, &arr_policy, Format::Csv).await?;
+        long_table(store, &population, &p, &arr_req, &arr_policy, Format::Csv)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(())
     })
     .await?;

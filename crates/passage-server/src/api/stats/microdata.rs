@@ -9,7 +9,8 @@ use passage_stats::kanon::{TooRare, check};
 use super::Request;
 use super::records::Record;
 
-/// The rows, the reporting country first; or which combinations are too rare.
+/// The rows, the reference date and the reporting country first; or which combinations
+/// are too rare.
 pub(super) fn rows(records: &[Record], r: &Request, hxl: bool) -> Result<LongTable, TooRare> {
     let columns: Vec<&str> = std::iter::once("country")
         .chain(r.by.iter().copied())
@@ -20,8 +21,11 @@ pub(super) fn rows(records: &[Record], r: &Request, hxl: bool) -> Result<LongTab
     };
     let mut quasi_rows: Vec<Vec<String>> = Vec::new();
     let mut rows: Vec<Vec<String>> = Vec::new();
+    let date = r.date.to_string();
     for rec in records {
-        let row: Vec<String> = columns.iter().map(|c| value(rec, c)).collect();
+        let row: Vec<String> = std::iter::once(date.clone())
+            .chain(columns.iter().map(|c| value(rec, c)))
+            .collect();
         let quasi: Vec<String> = r.quasi.iter().map(|c| value(rec, c)).collect();
         for _ in 0..rec.count {
             rows.push(row.clone());
@@ -32,8 +36,12 @@ pub(super) fn rows(records: &[Record], r: &Request, hxl: bool) -> Result<LongTab
     // Rows of one kind are alike; sorted, their order says nothing about who came when.
     rows.sort();
     Ok(LongTable {
-        headers: columns.iter().map(|c| (*c).to_owned()).collect(),
-        hashtags: columns.iter().map(|c| hashtag(c)).collect(),
+        headers: std::iter::once("date".to_owned())
+            .chain(columns.iter().map(|c| (*c).to_owned()))
+            .collect(),
+        hashtags: std::iter::once("#date+reported".to_owned())
+            .chain(columns.iter().map(|c| hashtag(c)))
+            .collect(),
         rows,
     })
 }

@@ -19,7 +19,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use passage_domain::access::Principal;
 use passage_domain::age::brackets::Brackets;
-use passage_stats::disclosure::{Policy, protect};
+use passage_stats::disclosure::{Policy, Protected, protect};
 use passage_stats::export::{Format, LongTable, long, unhcr_wide};
 use passage_store::Store;
 use serde::Deserialize;
@@ -46,6 +46,8 @@ pub enum Kind {
     Cases,
     /// The population as one de-identified row per person, refused unless k-anonymous.
     Microdata,
+    /// Distributions given, by programme, site and period.
+    Assistance,
 }
 
 impl Kind {
@@ -57,6 +59,7 @@ impl Kind {
             "referrals" => Some(Self::Referrals),
             "cases" => Some(Self::Cases),
             "microdata" => Some(Self::Microdata),
+            "assistance" => Some(Self::Assistance),
             _ => None,
         }
     }
@@ -77,6 +80,7 @@ impl Kind {
             Self::DeadAndMissing => &["period", "route", "kind"],
             Self::Referrals => &["service", "urgency", "status", "overdue"],
             Self::Cases => &["kind", "state"],
+            Self::Assistance => &["period", "programme", "site"],
         }
     }
 
@@ -89,6 +93,7 @@ impl Kind {
             Self::DeadAndMissing => "period,route",
             Self::Referrals => "service,status,overdue",
             Self::Cases => "kind,state",
+            Self::Assistance => "period,programme",
         }
     }
 
@@ -96,6 +101,7 @@ impl Kind {
         match self {
             Self::Population => "#population+total",
             Self::Microdata => "#meta+rows",
+            Self::Assistance => "#reached+distributions",
             Self::Arrivals => "#population+arrived",
             Self::DeadAndMissing => "#affected+total",
             Self::Referrals => "#indicator+referrals+num",
@@ -132,7 +138,11 @@ impl Period {
 #[derive(Debug, Clone)]
 pub struct Request {
     pub kind: Kind,
+    /// Every dimension of the request, in the order first named.
     pub by: Vec<&'static str>,
+    /// The tables asked for, each over some of `by` (one table over all of `by` unless
+    /// several were asked for, separated by `;`).
+    pub tables: Vec<Vec<&'static str>>,
     /// The reference date of a stock; the last day of a flow.
     pub date: Date,
     /// The first day of a flow.
@@ -199,7 +209,83 @@ pub async fn long_table(
         }
         _ => long_layout(),
     };
+    let mut table = table;
+    if matches!(r.kind, Kind::Referrals | Kind::Cases) {
+        records::median_days(&mut table, &records, &by, hxl);
+    }
     Ok((table, protected.primary, protected.secondary))
+}
+
+/// Several tables of one request, protected as one: each is a margin of the table over
+/// all their dimensions, so a cell hidden in one cannot be worked back from another.
+/// Each table keeps the request's order of dimensions.
+pub async fn long_tables(
+    store: &Store,
+    population: &Population,
+    p: &Principal,
+    r: &Request,
+    policy: &Policy,
+    hxl: bool,
+) -> Result<(Vec<LongTable>, usize, usize), ApiError> {
+    let records = records::records(store, population, p, r).await?;
+    let mut by = r.by.clone();
+    if r.kind == Kind::DeadAndMissing {
+        by.push("measure");
+    }
+    let joint = protect(&records::table(&records, &by, &r.brackets), policy);
+    let date = r.date.to_string();
+    let mut out = Vec::new();
+    for t in &r.tables {
+        // Country is dimension 0 of the joint table, and of every table published.
+        let keep: Vec<usize> = std::iter::once(0)
+            .chain(
+                by.iter()
+                    .enumerate()
+                    .filter(|(_, d)| t.contains(d) || **d == "measure")
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        let cells = if keep.len() == joint.dimensions.len() {
+            joint.cells.clone()
+        } else {
+            joint
+                .margins
+                .iter()
+                .find(|m| m.keep == keep)
+                .map(|m| m.cells.clone())
+                .unwrap_or_default()
+        };
+        let part = Protected {
+            dimensions: keep.iter().map(|i| joint.dimensions[*i].clone()).collect(),
+            cells,
+            margins: Vec::new(),
+            primary: 0,
+            secondary: 0,
+        };
+        let mut table = long(&part, policy.threshold, &date, r.kind.count_tag(), hxl);
+        if matches!(r.kind, Kind::Referrals | Kind::Cases) {
+            let dims: Vec<&'static str> = by.iter().copied().filter(|d| t.contains(d)).collect();
+            records::median_days(&mut table, &records, &dims, hxl);
+        }
+        out.push(table);
+    }
+    Ok((out, joint.primary, joint.secondary))
+}
+
+/// The rows of a table as JSON objects, one key per column.
+pub fn json_rows(table: &LongTable) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    table
+        .rows
+        .iter()
+        .map(|r| {
+            table
+                .headers
+                .iter()
+                .cloned()
+                .zip(r.iter().map(|v| serde_json::Value::String(v.clone())))
+                .collect()
+        })
+        .collect()
 }
 
 /// Checks that a format fits the table: the UNHCR layout needs the population by sex and
@@ -249,8 +335,19 @@ pub struct TableQuery {
 /// Checks a query into a request and a policy.
 pub fn request(kind: Kind, q: &TableQuery, today: Date) -> Result<(Request, Policy), ApiError> {
     let date = q.date.unwrap_or(today);
-    let by = dimensions(kind, q.by.as_deref().unwrap_or(kind.default_by()))
-        .map_err(|m| ApiError::invalid("by", m))?;
+    let mut tables = Vec::new();
+    for part in q.by.as_deref().unwrap_or(kind.default_by()).split(';') {
+        tables.push(dimensions(kind, part).map_err(|m| ApiError::invalid("by", m))?);
+    }
+    if tables.len() > 1 && kind == Kind::Microdata {
+        return Err(ApiError::invalid("by", "microdata is one table"));
+    }
+    let mut by: Vec<&'static str> = Vec::new();
+    for d in tables.iter().flatten() {
+        if !by.contains(d) {
+            by.push(d);
+        }
+    }
     let brackets = match q.ages.as_deref() {
         None => Brackets::default(),
         Some(_) if !matches!(kind, Kind::Population | Kind::Microdata) => {
@@ -289,6 +386,7 @@ pub fn request(kind: Kind, q: &TableQuery, today: Date) -> Result<(Request, Poli
     let request = Request {
         kind,
         by,
+        tables,
         date,
         from,
         period: q.period.unwrap_or(Period::Month),
@@ -328,23 +426,32 @@ pub async fn table_of(
     let (request, policy) = request(kind, &q, app.clock.today())?;
     let date = request.date;
     fits(format, &request).map_err(|m| ApiError::invalid("format", m))?;
+    if request.tables.len() > 1 {
+        if format != Format::Json {
+            return Err(ApiError::invalid(
+                "format",
+                "several tables (by with `;`) come together as JSON only",
+            ));
+        }
+        let (tables, primary, secondary) =
+            long_tables(&app.store, &app.population, &p, &request, &policy, false).await?;
+        let tables: Vec<serde_json::Value> = request
+            .tables
+            .iter()
+            .zip(&tables)
+            .map(|(by, t)| serde_json::json!({"by": by, "rows": json_rows(t)}))
+            .collect();
+        let body = serde_json::json!({"table": name, "date": date.to_string(), "from": request.from.to_string(),
+            "threshold": policy.threshold, "suppressed": {"primary": primary, "secondary": secondary},
+            "tables": tables});
+        return Ok(Json(body).into_response());
+    }
     let (table, primary, secondary) =
         long_table(&app.store, &app.population, &p, &request, &policy, format).await?;
     let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
     match format {
         Format::Json => {
-            let rows: Vec<serde_json::Map<String, serde_json::Value>> = table
-                .rows
-                .iter()
-                .map(|r| {
-                    table
-                        .headers
-                        .iter()
-                        .cloned()
-                        .zip(r.iter().map(|v| serde_json::Value::String(v.clone())))
-                        .collect()
-                })
-                .collect();
+            let rows = json_rows(&table);
             let body = serde_json::json!({"table": name, "date": date.to_string(), "from": request.from.to_string(),
                 "by": request.by, "threshold": policy.threshold,
                 "suppressed": {"primary": primary, "secondary": secondary}, "rows": rows});

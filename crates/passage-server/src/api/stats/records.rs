@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use passage_domain::access::Principal;
 use passage_domain::age::brackets::{Brackets, UNKNOWN_AGE};
+use passage_stats::export::{LongTable, hxl_value};
 use passage_stats::population::Breakdown;
 use passage_stats::table::{Dimension, Table};
 use passage_store::{Store, StoreError};
@@ -18,6 +19,8 @@ use crate::population::{Ask, Population};
 pub(super) struct Record {
     pub(super) values: HashMap<&'static str, String>,
     pub(super) count: u64,
+    /// Referrals and cases: days in the current state.
+    pub(super) days: Option<i64>,
 }
 
 /// A table over `by`, first by country: categories in a fixed order (age brackets and
@@ -138,6 +141,7 @@ pub(super) async fn records(
                 out.push(Record {
                     values,
                     count: g.count,
+                    days: None,
                 });
             }
             for c in store.breakdown_counts(p, end_of(r.date)).await? {
@@ -159,6 +163,7 @@ pub(super) async fn records(
                 out.push(Record {
                     values,
                     count: c.count,
+                    days: None,
                 });
             }
         }
@@ -179,6 +184,7 @@ pub(super) async fn records(
                 out.push(Record {
                     values,
                     count: a.persons,
+                    days: None,
                 });
             }
         }
@@ -207,8 +213,30 @@ pub(super) async fn records(
                     out.push(Record {
                         values,
                         count: u64::from(n),
+                        days: None,
                     });
                 }
+            }
+        }
+        Kind::Assistance => {
+            let from = r.from.with_time(Time::MIDNIGHT).assume_utc();
+            let sites = store.site_labels().await?;
+            for a in store.assistance_counts(p, from, end_of(r.date)).await? {
+                let site = sites.get(&a.site);
+                let values = HashMap::from([
+                    (
+                        "country",
+                        site.map(|s| s.country.clone()).unwrap_or_default(),
+                    ),
+                    ("period", r.period.of(a.day)),
+                    ("programme", a.programme),
+                    ("site", site.map(|s| s.code.clone()).unwrap_or_default()),
+                ]);
+                out.push(Record {
+                    values,
+                    count: a.given,
+                    days: None,
+                });
             }
         }
         Kind::Referrals => out = pipeline(store, p, true).await?,
@@ -237,7 +265,59 @@ async fn pipeline(
                 (state, i.state),
                 ("overdue", if i.overdue { "yes" } else { "no" }.to_owned()),
             ]);
-            Record { values, count: 1 }
+            Record {
+                values,
+                count: 1,
+                days: Some((p.at - i.since).whole_days().max(0)),
+            }
         })
         .collect())
+}
+
+/// Adds the median days in the current state to each published row of a pipeline table
+/// (left empty where the count is withheld: a median of hidden people is not published).
+pub(super) fn median_days(
+    table: &mut LongTable,
+    records: &[Record],
+    by: &[&'static str],
+    hxl: bool,
+) {
+    let key_of = |values: &HashMap<&'static str, String>| -> Vec<String> {
+        std::iter::once("country")
+            .chain(by.iter().copied())
+            .map(|d| {
+                let v = values.get(d).map_or("unknown", String::as_str);
+                if hxl { hxl_value(d, v) } else { v.to_owned() }
+            })
+            .collect()
+    };
+    let mut days: HashMap<Vec<String>, Vec<i64>> = HashMap::new();
+    for r in records {
+        if let Some(d) = r.days {
+            days.entry(key_of(&r.values)).or_default().push(d);
+        }
+    }
+    let count_at = 2 + by.len();
+    table.headers.insert(count_at + 1, "median_days".into());
+    table
+        .hashtags
+        .insert(count_at + 1, "#indicator+days+median".into());
+    for row in &mut table.rows {
+        let key: Vec<String> = row[1..count_at].to_vec();
+        let published = row.get(count_at).is_some_and(|c| c.parse::<u64>().is_ok());
+        let median = match days.get_mut(&key) {
+            Some(d) if published && !d.is_empty() => {
+                d.sort_unstable();
+                let mid = d.len() / 2;
+                let m = if d.len() % 2 == 0 {
+                    (d[mid - 1] + d[mid]) as f64 / 2.0
+                } else {
+                    d[mid] as f64
+                };
+                format!("{m:.1}")
+            }
+            _ => String::new(),
+        };
+        row.insert(count_at + 1, median);
+    }
 }
