@@ -1,7 +1,8 @@
 //! Care in the store, on every backend: two store handles on one database (two servers)
 //! giving the same one-off entitlement to the same person at the same moment: exactly one
 //! is given. What a duplicate record merged away received counts for the record kept; a
-//! held distribution of a recurring programme released late is checked again.
+//! lookalike's household is checked for a programme per household; a held distribution of
+//! a recurring programme released late is checked again.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -200,6 +201,42 @@ async fn a_one_off_given_to_a_record_merged_away_is_not_given_again_to_the_recor
 }
 
 #[tokio::test]
+async fn a_lookalike_whose_household_was_given_a_household_entitlement_is_held() {
+    for db in testing::all().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let operator = Principal::operator(NOW);
+        let (site, arrival) = arrival(&store).await;
+        let kit = programme(&store, "KIT", Beneficiary::Household, Frequency::Once).await;
+        let earlier = household(&store, arrival, "Fatima", &["Yusuf"]).await;
+        let yusuf = earlier.members[1].person_id;
+        // The head collected the kit for the household.
+        let given = store
+            .distribute(
+                &operator,
+                give(kit, earlier.head_person_id, site),
+                Vec::new(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(given.status, DistributionStatus::Given);
+        let again = household(&store, arrival, "Yusef", &[])
+            .await
+            .head_person_id;
+        let d = store
+            .distribute(&operator, give(kit, again, site), vec![(yusuf, 0.97)])
+            .await
+            .unwrap();
+        assert_eq!(
+            d.status,
+            DistributionStatus::Held,
+            "{}: looks like a member of a household that had it",
+            db.backend
+        );
+        assert_eq!(d.held_because[0].distribution_id, given.meta.id);
+    }
+}
+
+#[tokio::test]
 async fn a_held_ration_released_after_another_was_given_is_refused_as_too_soon() {
     for db in testing::all().await {
         let store = Store::open(&db.url).await.unwrap();
@@ -282,5 +319,39 @@ async fn a_one_off_racing_on_two_records_of_one_person_on_two_servers_is_given_o
             let given = [&a, &b].iter().filter(|r| r.is_ok()).count();
             assert_eq!(given, 1, "{} trial {trial}: {a:?} {b:?}", db.backend);
         }
+    }
+}
+
+#[tokio::test]
+async fn a_household_entitlement_given_through_a_record_merged_away_is_held_for_review() {
+    for db in testing::all().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let operator = Principal::operator(NOW);
+        let (site, arrival) = arrival(&store).await;
+        let kit = programme(&store, "KIT", Beneficiary::Household, Frequency::Once).await;
+        let kept = household(&store, arrival, "Amina", &[])
+            .await
+            .head_person_id;
+        let merged = household(&store, arrival, "Amina", &[])
+            .await
+            .head_person_id;
+        let given = store
+            .distribute(&operator, give(kit, merged, site), Vec::new())
+            .await
+            .unwrap();
+        let d = NewDecision {
+            person_a: kept,
+            person_b: merged,
+            decision: DecisionKind::Merge,
+            reason: "same person: documents seen".into(),
+        };
+        store.record_decision(&operator, d).await.unwrap();
+        let d = store
+            .distribute(&operator, give(kit, kept, site), Vec::new())
+            .await
+            .unwrap();
+        assert_eq!(d.status, DistributionStatus::Held, "{}", db.backend);
+        assert_eq!(d.held_because[0].person_id, merged);
+        assert_eq!(d.held_because[0].distribution_id, given.meta.id);
     }
 }

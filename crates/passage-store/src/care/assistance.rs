@@ -3,8 +3,8 @@
 //! the database, so no route, process or race pays it twice. For a programme per person,
 //! every record of the person counts (the merge cluster, checked under all its row locks):
 //! what a record merged away received, the record kept received. A recipient who looks
-//! like an earlier recipient is held for review, not refused; releasing a held one checks
-//! the frequency again.
+//! like an earlier recipient (their household, for a programme per household) is held for
+//! review, not refused; releasing a held one checks the frequency again.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
 use passage_domain::access::{Action, Principal, Resource, Scope};
@@ -463,14 +463,39 @@ async fn insert(
     let beneficiary = beneficiary_of(&prog.details, new.person_id, household);
     check_received(c, &prog, new.person_id, beneficiary, p.at).await?;
 
-    // Earlier recipients of this programme whom the recipient looks like.
-    let mut held = Vec::new();
-    for (other, probability) in lookalikes.iter().filter(|(o, _)| *o != new.person_id) {
+    // Earlier recipients of this programme whom the recipient looks like, by what the
+    // programme gives to: the lookalike's household for a programme per household.
+    let mut alike: Vec<(Uuid, f64)> = lookalikes.to_vec();
+    if prog.details.beneficiary == Beneficiary::Household
+        && matches!(prog.details.frequency, Frequency::Once)
+    {
+        // Another record of the person, merged, in another household: a reviewer decides
+        // whether the two households are one.
+        for member in cluster::members(c, new.person_id).await? {
+            alike.push((member, 1.0));
+        }
+    }
+    let mut held: Vec<HeldMatch> = Vec::new();
+    for (other, probability) in alike.iter().filter(|(o, _)| *o != new.person_id) {
+        if held.iter().any(|h| h.person_id == *other) {
+            continue;
+        }
+        let theirs: Option<String> =
+            sqlx::query_scalar("SELECT household_id FROM persons WHERE id = $1")
+                .bind(other.to_string())
+                .fetch_optional(&mut *c)
+                .await?;
+        let Some(theirs) = theirs else { continue };
+        let theirs = beneficiary_of(&prog.details, *other, sql::uuid(&theirs)?);
+        if theirs == beneficiary {
+            // Same household: the frequency check above already counted it.
+            continue;
+        }
         let earlier: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM distributions WHERE programme_id = $1 AND person_id = $2 AND status = 'given' ORDER BY distributed_at LIMIT 1",
+            "SELECT id FROM distributions WHERE programme_id = $1 AND beneficiary_id = $2 AND status = 'given' ORDER BY distributed_at LIMIT 1",
         )
         .bind(prog.meta.id.to_string())
-        .bind(other.to_string())
+        .bind(theirs.to_string())
         .fetch_optional(&mut *c)
         .await?;
         if let Some(earlier) = earlier {
