@@ -9,6 +9,7 @@ mod agreements;
 mod arrivals;
 mod audit;
 mod care;
+mod cluster;
 mod consents;
 mod documents;
 mod erasure;

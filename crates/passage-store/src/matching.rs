@@ -9,6 +9,9 @@
 //!   previous status in the decision: unmerging restores the record exactly (its
 //!   version moves on, like any change).
 //! - Review items are unique per pair; a decided pair is never opened again.
+//! - A merge or unmerge first takes the row locks of both persons' merge clusters, like
+//!   every protection change and payment, and a merge re-imposes the non-refoulement hold
+//!   on the kept record's scheduled returns; an unmerge changes no case.
 
 use passage_domain::access::{Action, Principal, Resource, Scope};
 use passage_domain::duplicates::{
@@ -24,6 +27,7 @@ use crate::Store;
 use crate::audit::AuditEntry;
 use crate::error::StoreError;
 use crate::history;
+use crate::protection::{lock_persons, reimpose};
 use crate::scope::{ensure_visible, require, visible};
 use crate::sql::{self, Arg, Builder, ts};
 
@@ -163,6 +167,8 @@ async fn decide(
     }
     let mut previous = None;
     if d.decision == DecisionKind::Merge {
+        // Every record of both persons, as protection changes and payments take them.
+        lock_persons(c, &[d.person_a, d.person_b]).await?;
         for (id, what) in [
             (d.person_a, "the record kept"),
             (d.person_b, "the record merged"),
@@ -212,6 +218,11 @@ async fn decide(
     .bind(b.to_string())
     .execute(&mut *c)
     .await?;
+    if d.decision == DecisionKind::Merge {
+        // A claim, fear or code the merged record brought holds the kept record's
+        // scheduled returns at once (and the other way round).
+        reimpose(c, d.person_a, p).await?;
+    }
     decision(c, id).await?.ok_or(StoreError::NotFound {
         entity: "decision",
         id,
@@ -249,6 +260,9 @@ async fn undo(
             .await?;
         let previous: Option<String> = row.try_get("previous_status")?;
         let previous = previous.unwrap_or_else(|| PersonStatus::Active.code().to_owned());
+        // Unmerging lifts nothing: a return the merge suspended stays suspended until a
+        // caseworker resumes it past the guard, on the facts of that record alone.
+        lock_persons(c, &[d.person_a, d.person_b]).await?;
         set_merged(c, d.person_b, &previous, None, p.at).await?;
     }
     sqlx::query(

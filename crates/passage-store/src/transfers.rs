@@ -1,22 +1,26 @@
 //! Person-level exports under a data-sharing agreement: only by the provider's
 //! data-protection focal point, only while the agreement is in force and for its purpose,
 //! only the fields it lists. To an authority of a country people fled, nobody who ever
-//! sought asylum, is at risk of refoulement or is a (presumed) trafficking victim is ever
-//! included; a readmission (return) export carries identity fields only. Trafficking flags
-//! never leave at person level. Each export is audited with its agreement, purpose, row
-//! count and the SHA-256 of the file.
+//! sought asylum, is at risk of refoulement, is a (presumed) trafficking victim or has a
+//! trafficking or statelessness case open is ever included, on any record of the person
+//! (a claim on a record merged away withholds the record kept); a readmission (return)
+//! export carries identity fields only. Trafficking flags never leave at person level.
+//! Each export is audited with its agreement, purpose, row count and the SHA-256 of the
+//! file.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
 use passage_domain::access::{Action, Principal, Resource, Scope};
 use passage_domain::data_protection::Purpose;
 use passage_domain::data_protection::agreement::SHAREABLE_FIELDS;
 use passage_domain::person::{PersonDetails, PopulationType, ProfileFlag};
-use sqlx::Row;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use uuid::Uuid;
 
 use crate::Store;
 use crate::agreements;
 use crate::audit::AuditEntry;
+use crate::cluster;
 use crate::error::StoreError;
 use crate::scope::require;
 use crate::sql;
@@ -36,6 +40,52 @@ const IDENTITY_FIELDS: &[&str] = &[
     "documents.issuing_state",
     "documents.expiry_date",
 ];
+
+/// What the rule for an authority of a country of origin reads of a person `p`: claims ever
+/// made, active refoulement-risk codes, fears expressed, open trafficking or statelessness
+/// cases.
+const PROTECTION_COLUMNS: &str = "\
+    (SELECT COUNT(*) FROM cases k WHERE k.person_id = p.id AND k.kind = 'asylum') AS claims, \
+    (SELECT COUNT(*) FROM specific_needs n WHERE n.person_id = p.id AND n.active = 1 \
+      AND n.code IN ('LP-RR', 'LP-TR', 'LP-RD', 'LP-TD')) AS risks, \
+    (SELECT COUNT(*) FROM screenings s WHERE s.person_id = p.id AND s.fear_of_return = 1) AS fears, \
+    (SELECT COUNT(*) FROM cases k WHERE k.person_id = p.id AND k.kind IN ('trafficking', 'statelessness') \
+      AND k.closed = 0) AS open_cases";
+
+/// Whether the person of a row (with `details` and [`PROTECTION_COLUMNS`]) may never go to
+/// an authority of a country of origin: they sought asylum or protection (a claim, a fear,
+/// the population type), are at risk on return (an active LP code), are a (presumed)
+/// trafficking victim, or have a trafficking or statelessness case open.
+fn never_to_origin(r: &AnyRow) -> Result<bool, StoreError> {
+    let details: PersonDetails = sql::json(r, "details")?;
+    let sought_protection = sql::int(r, "claims")? > 0
+        || sql::int(r, "fears")? > 0
+        || matches!(
+            details.population_type,
+            Some(PopulationType::ASY | PopulationType::REF | PopulationType::OIP)
+        );
+    let trafficked = details.profile_flags.iter().any(|f| {
+        matches!(
+            f,
+            ProfileFlag::PresumedTraffickingVictim | ProfileFlag::TraffickingVictim
+        )
+    });
+    Ok(sought_protection
+        || trafficked
+        || sql::int(r, "risks")? > 0
+        || sql::int(r, "open_cases")? > 0)
+}
+
+/// [`never_to_origin`] for another record of the person, whatever its status or
+/// organisation.
+async fn other_never_to_origin(c: &mut AnyConnection, id: Uuid) -> Result<bool, StoreError> {
+    let sql = format!("SELECT p.details, {PROTECTION_COLUMNS} FROM persons p WHERE p.id = $1");
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(id.to_string())
+        .fetch_optional(&mut *c)
+        .await?;
+    row.as_ref().map_or(Ok(false), never_to_origin)
+}
 
 /// The rows of a transfer, before they are written and hashed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,37 +238,40 @@ impl Store {
             .filter(|f| !readmission || IDENTITY_FIELDS.contains(&f.as_str()))
             .cloned()
             .collect();
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT p.id, p.registration_number, p.status, p.details, p.relationship, h.registration_number AS hnumber, h.kind, h.size, \
-             (SELECT COUNT(*) FROM cases k WHERE k.person_id = p.id AND k.kind = 'asylum') AS claims, \
-             (SELECT COUNT(*) FROM specific_needs n WHERE n.person_id = p.id AND n.active = 1 \
-               AND n.code IN ('LP-RR', 'LP-TR', 'LP-RD', 'LP-TD')) AS risks, \
-             (SELECT COUNT(*) FROM screenings s WHERE s.person_id = p.id AND s.fear_of_return = 1) AS fears \
-             FROM persons p JOIN households h ON h.id = p.household_id \
-             WHERE p.organisation_id = $1 AND p.status <> 'merged' AND p.anonymised_at IS NULL ORDER BY p.registration_number",
-        )
-        .bind(d.provider_id.to_string())
-        .fetch_all(&mut *c)
-        .await?;
+             {PROTECTION_COLUMNS} FROM persons p JOIN households h ON h.id = p.household_id \
+             WHERE p.organisation_id = $1 AND p.status <> 'merged' AND p.anonymised_at IS NULL ORDER BY p.registration_number"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(d.provider_id.to_string())
+            .fetch_all(&mut *c)
+            .await?;
+        // Records merged with others: a claim on any record of the person withholds them.
+        let merged = if coo {
+            cluster::all_merged(&mut c).await?
+        } else {
+            Default::default()
+        };
         let mut out = Vec::with_capacity(rows.len());
         let mut withheld = 0;
         for r in &rows {
             let details: PersonDetails = sql::json(r, "details")?;
-            let sought_protection = sql::int(r, "claims")? > 0
-                || sql::int(r, "fears")? > 0
-                || matches!(
-                    details.population_type,
-                    Some(PopulationType::ASY | PopulationType::REF | PopulationType::OIP)
-                );
-            let trafficked = details.profile_flags.iter().any(|f| {
-                matches!(
-                    f,
-                    ProfileFlag::PresumedTraffickingVictim | ProfileFlag::TraffickingVictim
-                )
-            });
-            if coo && (sought_protection || trafficked || sql::int(r, "risks")? > 0) {
-                withheld += 1;
-                continue;
+            if coo {
+                let mut barred = never_to_origin(r)?;
+                let id = sql::uuid(&sql::text(r, "id")?)?;
+                for other in merged.get(&id).into_iter().flatten() {
+                    if barred {
+                        break;
+                    }
+                    if *other != id {
+                        barred = other_never_to_origin(&mut c, *other).await?;
+                    }
+                }
+                if barred {
+                    withheld += 1;
+                    continue;
+                }
             }
             let id = sql::text(r, "id")?;
             let document = match sqlx::query(

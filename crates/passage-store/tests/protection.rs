@@ -1,15 +1,19 @@
-//! Protection in the store, on every backend: the overdue queue follows the clock, and two
+//! Protection in the store, on every backend: the overdue queue follows the clock, two
 //! store handles on one database (two servers) racing a new asylum claim against a return
-//! being scheduled never leave the return scheduled while the claim is pending.
+//! being scheduled never leave the return scheduled while the claim is pending, and a
+//! claim or code on a duplicate record merged into another holds the returns of the record
+//! kept (through chains of merges, at once when the merge is recorded).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use passage_domain::access::Principal;
 use passage_domain::arrival::{ArrivalDetails, ArrivalMode};
+use passage_domain::duplicates::{Decision, DecisionKind, NewDecision};
 use passage_domain::household::{GroupKind, HouseholdRegistration};
 use passage_domain::person::{PersonDetails, Sex};
+use passage_domain::protection::needs::NewNeed;
 use passage_domain::protection::procedure::ProcedureKind;
-use passage_domain::protection::records::{NewCase, TransitionRequest};
+use passage_domain::protection::records::{Case, NewCase, TransitionRequest};
 use passage_domain::protection::referral::{NewReferral, Service, Urgency};
 use passage_domain::site::{SiteDetails, SiteKind};
 use passage_store::{ReferralFilter, Store, testing};
@@ -160,6 +164,196 @@ async fn a_claim_racing_a_return_from_another_server_never_leaves_it_scheduled()
                 db.backend
             );
             assert!(!now.blocked_by.is_empty());
+            match scheduled {
+                Ok(_) => assert_eq!(now.state, "suspended", "scheduled first, then held"),
+                Err(e) => assert!(e.to_string().contains("on hold"), "{e}"),
+            }
+        }
+    }
+}
+
+fn case(kind: ProcedureKind) -> NewCase {
+    NewCase {
+        kind,
+        pathway: None,
+        voluntary: (kind == ProcedureKind::Return).then_some(true),
+        reason: format!("test: {}", kind.code()),
+    }
+}
+
+/// A voluntary return of `person` up to the step before scheduling.
+async fn return_ready(store: &Store, person: Uuid) -> Case {
+    let operator = Principal::operator(NOW);
+    let mut c = store
+        .open_case(&operator, person, case(ProcedureKind::Return))
+        .await
+        .unwrap();
+    for event in [
+        "give_informed_consent",
+        "check_pre_departure",
+        "issue_travel_document",
+    ] {
+        c = store
+            .transition_case(&operator, c.meta.id, step(event, c.meta.version))
+            .await
+            .unwrap();
+    }
+    c
+}
+
+/// Records that `merged` is a duplicate of `kept`.
+async fn merge(store: &Store, kept: Uuid, merged: Uuid) -> Decision {
+    let d = NewDecision {
+        person_a: kept,
+        person_b: merged,
+        decision: DecisionKind::Merge,
+        reason: "same person: documents seen".into(),
+    };
+    store
+        .record_decision(&Principal::operator(NOW), d)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_claim_on_a_record_merged_away_holds_the_return_of_the_record_kept() {
+    for db in testing::all().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let a = arrival(&store).await;
+        let operator = Principal::operator(NOW);
+        let kept = person(&store, a, "Abdul Karim").await;
+        let merged = person(&store, a, "Abdul Kareem").await;
+        let last = person(&store, a, "Abdulkarim").await;
+        store
+            .open_case(&operator, merged, case(ProcedureKind::Asylum))
+            .await
+            .unwrap();
+        merge(&store, kept, merged).await;
+
+        let ret = return_ready(&store, kept).await;
+        assert!(
+            !ret.blocked_by.is_empty(),
+            "{}: the claim shows on the return",
+            db.backend
+        );
+        let e = store
+            .transition_case(&operator, ret.meta.id, step("schedule", ret.meta.version))
+            .await
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("an asylum claim is pending"),
+            "{}: {e}",
+            db.backend
+        );
+
+        // A chain: the record kept is merged in turn; the claim still holds.
+        merge(&store, last, kept).await;
+        let ret = return_ready(&store, last).await;
+        let e = store
+            .transition_case(&operator, ret.meta.id, step("schedule", ret.meta.version))
+            .await
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("an asylum claim is pending"),
+            "{}: {e}",
+            db.backend
+        );
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_merge_bringing_a_risk_code_suspends_a_scheduled_return_and_an_unmerge_lifts_nothing() {
+    for db in testing::all().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let a = arrival(&store).await;
+        let operator = Principal::operator(NOW);
+        let kept = person(&store, a, "Nur Hossain").await;
+        let merged = person(&store, a, "Nur Hussain").await;
+        let ret = return_ready(&store, kept).await;
+        let ret = store
+            .transition_case(&operator, ret.meta.id, step("schedule", ret.meta.version))
+            .await
+            .unwrap();
+        assert_eq!(ret.state, "scheduled");
+        let need = NewNeed {
+            code: "LP-RR".to_owned().try_into().unwrap(),
+            identified_on: None,
+            note: None,
+        };
+        store.record_need(&operator, merged, need).await.unwrap();
+        let still = store.case(&operator, ret.meta.id).await.unwrap().unwrap();
+        assert_eq!(
+            still.state, "scheduled",
+            "{}: not the same person yet",
+            db.backend
+        );
+
+        let decision = merge(&store, kept, merged).await;
+        let held = store.case(&operator, ret.meta.id).await.unwrap().unwrap();
+        assert_eq!(held.state, "suspended", "{}: {held:?}", db.backend);
+        assert!(
+            held.blocked_by
+                .iter()
+                .any(|c| c.describe().contains("LP-RR")),
+            "{}: {:?}",
+            db.backend,
+            held.blocked_by
+        );
+        let last = held.transitions.last().unwrap();
+        assert_eq!(last.event, "suspend");
+        assert!(
+            last.actor.contains("non-refoulement guard"),
+            "{}",
+            last.actor
+        );
+
+        store
+            .undo_decision(&operator, decision.id, "two people after all".into())
+            .await
+            .unwrap();
+        let after = store.case(&operator, ret.meta.id).await.unwrap().unwrap();
+        assert_eq!(
+            after.state, "suspended",
+            "{}: an unmerge lifts nothing",
+            db.backend
+        );
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_merge_racing_a_return_from_another_server_never_leaves_it_scheduled() {
+    for db in testing::all().await {
+        let first = Store::open(&db.url).await.unwrap();
+        let second = Store::open(&db.url).await.unwrap();
+        let a = arrival(&first).await;
+        let operator = Principal::operator(NOW);
+        for trial in 0..12 {
+            let kept = person(&first, a, &format!("Karim {trial}")).await;
+            let merged = person(&first, a, &format!("Kareem {trial}")).await;
+            first
+                .open_case(&operator, merged, case(ProcedureKind::Asylum))
+                .await
+                .unwrap();
+            let ret = return_ready(&first, kept).await;
+            let d = NewDecision {
+                person_a: kept,
+                person_b: merged,
+                decision: DecisionKind::Merge,
+                reason: "same person: documents seen".into(),
+            };
+            let (merged, scheduled) = tokio::join!(
+                second.record_decision(&operator, d),
+                first.transition_case(&operator, ret.meta.id, step("schedule", ret.meta.version)),
+            );
+            merged.unwrap();
+            let now = first.case(&operator, ret.meta.id).await.unwrap().unwrap();
+            assert_ne!(
+                now.state, "scheduled",
+                "{} trial {trial}: {now:?}",
+                db.backend
+            );
             match scheduled {
                 Ok(_) => assert_eq!(now.state, "suspended", "scheduled first, then held"),
                 Err(e) => assert!(e.to_string().contains("on hold"), "{e}"),

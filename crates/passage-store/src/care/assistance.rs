@@ -1,12 +1,16 @@
 //! Assistance programmes and distributions. A one-off entitlement is given once per
 //! beneficiary: the rule is checked in the writing transaction and held by a unique key in
-//! the database, so no route, process or race pays it twice. A recipient who looks like an
-//! earlier recipient is held for review, not refused.
+//! the database, so no route, process or race pays it twice. For a programme per person,
+//! every record of the person counts (the merge cluster, checked under all its row locks):
+//! what a record merged away received, the record kept received. A recipient who looks
+//! like an earlier recipient (their household, for a programme per household) is held for
+//! review, not refused; releasing a held one checks the frequency again.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
 use passage_domain::access::{Action, Principal, Resource, Scope};
 use passage_domain::care::assistance::{
-    Beneficiary, Frequency, NewDistribution, ProgrammeDetails, Recipient, check_frequency, eligible,
+    AlreadyReceived, Beneficiary, Frequency, NewDistribution, ProgrammeDetails, Recipient,
+    check_frequency, eligible,
 };
 use passage_domain::care::records::{
     Distribution, DistributionStatus, DistributionTotal, HeldMatch, Programme, Review,
@@ -14,11 +18,12 @@ use passage_domain::care::records::{
 use passage_domain::error::ValidationErrors;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
-use time::Date;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::AuditEntry;
+use crate::cluster;
 use crate::error::StoreError;
 use crate::history;
 use crate::protection::{lock_person, person_details};
@@ -93,10 +98,10 @@ async fn give(c: &mut AnyConnection, id: Uuid, key: Option<String>) -> Result<()
                 .bind(key.clone())
                 .fetch_optional(&mut *c)
                 .await?;
-        if taken.is_some() {
-            return Err(StoreError::Refused(
-                "this one-off entitlement was already given to this beneficiary".into(),
-            ));
+        if let Some(taken) = taken {
+            return Err(StoreError::Refused(format!(
+                "this one-off entitlement was already given to this beneficiary (distribution {taken})"
+            )));
         }
     }
     let given =
@@ -248,6 +253,11 @@ impl Store {
                     if review.release {
                         let prog = programme(c, current.programme_id).await?;
                         let beneficiary = beneficiary_of(&prog.details, current.person_id, current.household_id);
+                        if prog.details.beneficiary == Beneficiary::Household {
+                            lock_household(c, current.household_id).await?;
+                        }
+                        // Given meanwhile to the person or household (a recurring one too soon).
+                        check_received(c, &prog, current.person_id, beneficiary, current.distributed_at).await?;
                         let key = matches!(prog.details.frequency, Frequency::Once).then(|| once_key(prog.meta.id, beneficiary));
                         give(c, *id, key).await?;
                     } else {
@@ -348,6 +358,58 @@ fn beneficiary_of(p: &ProgrammeDetails, person: Uuid, household: Uuid) -> Uuid {
     }
 }
 
+/// Refuses a distribution of `prog` dated `at` when the beneficiary already had theirs
+/// (once only, or too soon for a recurring programme), naming the earlier distribution.
+/// For a programme per person, every record of the person counts (their merge cluster):
+/// what was given to a record merged away was given to the person. The caller holds the
+/// cluster's row locks (and the household's, for a programme per household).
+async fn check_received(
+    c: &mut AnyConnection,
+    prog: &Programme,
+    person: Uuid,
+    beneficiary: Uuid,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let beneficiaries = match prog.details.beneficiary {
+        Beneficiary::Person => cluster::members(c, person).await?,
+        Beneficiary::Household => vec![beneficiary],
+    };
+    let mut previous: Vec<(OffsetDateTime, Uuid)> = Vec::new();
+    for b in beneficiaries {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT distributed_at, id FROM distributions WHERE programme_id = $1 AND beneficiary_id = $2 AND status = 'given'",
+        )
+        .bind(prog.meta.id.to_string())
+        .bind(b.to_string())
+        .fetch_all(&mut *c)
+        .await?;
+        for (t, id) in &rows {
+            previous.push((sql::parse_ts(t)?, sql::uuid(id)?));
+        }
+    }
+    previous.sort();
+    let times: Vec<OffsetDateTime> = previous.iter().map(|(t, _)| *t).collect();
+    check_frequency(&prog.details.frequency, &times, at).map_err(|e| {
+        let when = match e {
+            AlreadyReceived::Once { at } => at,
+            AlreadyReceived::TooSoon { last, .. } => last,
+        };
+        match previous.iter().find(|(t, _)| *t == when) {
+            Some((_, id)) => StoreError::Refused(format!("{e} (distribution {id})")),
+            None => StoreError::Refused(e.to_string()),
+        }
+    })
+}
+
+/// Two members of one household at two desks: one waits for the other.
+async fn lock_household(c: &mut AnyConnection, household: Uuid) -> Result<(), StoreError> {
+    sqlx::query("UPDATE households SET version = version WHERE id = $1")
+        .bind(household.to_string())
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
 async fn insert(
     c: &mut AnyConnection,
     id: Uuid,
@@ -379,11 +441,7 @@ async fn insert(
         .await?;
     let household = sql::uuid(&household)?;
     if prog.details.beneficiary == Beneficiary::Household {
-        // Two members of one household at two desks: one waits for the other.
-        sqlx::query("UPDATE households SET version = version WHERE id = $1")
-            .bind(household.to_string())
-            .execute(&mut *c)
-            .await?;
+        lock_household(c, household).await?;
     }
     let d = person_details(c, new.person_id).await?;
     let documents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE person_id = $1")
@@ -399,28 +457,41 @@ async fn insert(
     eligible(&prog.details, &recipient)
         .map_err(|e| StoreError::Refused(format!("not eligible for {}: {e}", prog.details.code)))?;
     let beneficiary = beneficiary_of(&prog.details, new.person_id, household);
-    let previous: Vec<String> = sqlx::query_scalar(
-        "SELECT distributed_at FROM distributions WHERE programme_id = $1 AND beneficiary_id = $2 AND status = 'given' ORDER BY distributed_at",
-    )
-    .bind(prog.meta.id.to_string())
-    .bind(beneficiary.to_string())
-    .fetch_all(&mut *c)
-    .await?;
-    let previous = previous
-        .iter()
-        .map(|t| sql::parse_ts(t))
-        .collect::<Result<Vec<_>, _>>()?;
-    check_frequency(&prog.details.frequency, &previous, p.at)
-        .map_err(|e| StoreError::Refused(e.to_string()))?;
+    check_received(c, &prog, new.person_id, beneficiary, p.at).await?;
 
-    // Earlier recipients of this programme whom the recipient looks like.
-    let mut held = Vec::new();
-    for (other, probability) in lookalikes.iter().filter(|(o, _)| *o != new.person_id) {
+    // Earlier recipients of this programme whom the recipient looks like, by what the
+    // programme gives to: the lookalike's household for a programme per household.
+    let mut alike: Vec<(Uuid, f64)> = lookalikes.to_vec();
+    if prog.details.beneficiary == Beneficiary::Household
+        && matches!(prog.details.frequency, Frequency::Once)
+    {
+        // Another record of the person, merged, in another household: a reviewer decides
+        // whether the two households are one.
+        for member in cluster::members(c, new.person_id).await? {
+            alike.push((member, 1.0));
+        }
+    }
+    let mut held: Vec<HeldMatch> = Vec::new();
+    for (other, probability) in alike.iter().filter(|(o, _)| *o != new.person_id) {
+        if held.iter().any(|h| h.person_id == *other) {
+            continue;
+        }
+        let theirs: Option<String> =
+            sqlx::query_scalar("SELECT household_id FROM persons WHERE id = $1")
+                .bind(other.to_string())
+                .fetch_optional(&mut *c)
+                .await?;
+        let Some(theirs) = theirs else { continue };
+        let theirs = beneficiary_of(&prog.details, *other, sql::uuid(&theirs)?);
+        if theirs == beneficiary {
+            // Same household: the frequency check above already counted it.
+            continue;
+        }
         let earlier: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM distributions WHERE programme_id = $1 AND person_id = $2 AND status = 'given' ORDER BY distributed_at LIMIT 1",
+            "SELECT id FROM distributions WHERE programme_id = $1 AND beneficiary_id = $2 AND status = 'given' ORDER BY distributed_at LIMIT 1",
         )
         .bind(prog.meta.id.to_string())
-        .bind(other.to_string())
+        .bind(theirs.to_string())
         .fetch_optional(&mut *c)
         .await?;
         if let Some(earlier) = earlier {

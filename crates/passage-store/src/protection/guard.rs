@@ -1,9 +1,10 @@
-//! The facts the non-refoulement guard reads, gathered for one person in the caller's
-//! transaction, and the re-imposition of the hold: whenever a condition may have appeared
-//! (a claim, a fear, a code), every scheduled return of the person is suspended at once.
+//! The facts the non-refoulement guard reads, gathered for one person (every record of
+//! their merge cluster) in the caller's transaction, and the re-imposition of the hold:
+//! whenever a condition may have appeared (a claim, a fear, a code, a merge), every
+//! scheduled return of the person is suspended at once.
 
 use passage_domain::access::Principal;
-use passage_domain::person::ProfileFlag;
+use passage_domain::person::{PopulationType, ProfileFlag};
 use passage_domain::protection::guard::{
     CaseFact, Condition, FearFact, GuardFacts, NeedFact, guard,
 };
@@ -13,29 +14,59 @@ use uuid::Uuid;
 
 use super::cases;
 use super::person_details;
+use crate::cluster;
 use crate::error::StoreError;
 use crate::sql;
 
 /// The name under which Passage itself records the steps it takes.
 pub(super) const GUARD_ACTOR: &str = "passage (non-refoulement guard)";
 
-/// Everything the guard looks at for `person_id`, as committed so far in this transaction.
+/// Everything the guard looks at for `person_id`, as committed so far in this transaction,
+/// over the person's whole merge cluster: a claim, fear, code or lift on any record of the
+/// person counts, and so does protection recognised or a child flag on any of them.
 pub(crate) async fn facts(
     c: &mut AnyConnection,
     person_id: Uuid,
 ) -> Result<GuardFacts, StoreError> {
-    let id = person_id.to_string();
-    let d = person_details(c, person_id).await?;
-    let rows =
-        sqlx::query("SELECT id, kind, state, outcome, created_at FROM cases WHERE person_id = $1")
-            .bind(id.clone())
-            .fetch_all(&mut *c)
-            .await?;
-    let mut case_facts = Vec::with_capacity(rows.len());
+    let own = person_details(c, person_id).await?.population_type;
+    // Recognised on any record of the person: the guard reads it as the person's type.
+    let mut recognised = None;
+    let mut child_flag = false;
+    let mut f = GuardFacts::default();
+    for member in cluster::members(c, person_id).await? {
+        let d = person_details(c, member).await?;
+        if matches!(
+            d.population_type,
+            Some(PopulationType::REF | PopulationType::OIP)
+        ) {
+            recognised = recognised.or(d.population_type);
+        }
+        child_flag |= d.profile_flags.iter().any(|x| {
+            matches!(
+                x,
+                ProfileFlag::UnaccompaniedChild | ProfileFlag::SeparatedChild
+            )
+        });
+        gather(c, member, &mut f).await?;
+    }
+    f.population_type = recognised.or(own);
+    f.separated_child = child_flag || f.needs.iter().any(|n| n.code.starts_with("SC-"));
+    Ok(f)
+}
+
+/// Adds one record's cases, active needs, fears and approved lifts to `f`.
+async fn gather(c: &mut AnyConnection, id: Uuid, f: &mut GuardFacts) -> Result<(), StoreError> {
+    let id = id.to_string();
+    let rows = sqlx::query(
+        "SELECT id, kind, state, outcome, created_at FROM cases WHERE person_id = $1 ORDER BY created_at, id",
+    )
+    .bind(id.clone())
+    .fetch_all(&mut *c)
+    .await?;
     for r in &rows {
         let kind = sql::text(r, "kind")?;
         let outcome: Option<String> = r.try_get("outcome")?;
-        case_facts.push(CaseFact {
+        f.cases.push(CaseFact {
             id: sql::uuid(&sql::text(r, "id")?)?,
             kind: ProcedureKind::from_code(&kind)
                 .ok_or_else(|| StoreError::Corrupt(format!("case kind {kind}")))?,
@@ -49,9 +80,8 @@ pub(crate) async fn facts(
             .bind(id.clone())
             .fetch_all(&mut *c)
             .await?;
-    let mut needs = Vec::with_capacity(rows.len());
     for r in &rows {
-        needs.push(NeedFact {
+        f.needs.push(NeedFact {
             id: sql::uuid(&sql::text(r, "id")?)?,
             code: sql::text(r, "code")?,
         });
@@ -62,9 +92,8 @@ pub(crate) async fn facts(
     .bind(id.clone())
     .fetch_all(&mut *c)
     .await?;
-    let mut fears = Vec::with_capacity(rows.len());
     for r in &rows {
-        fears.push(FearFact {
+        f.fears.push(FearFact {
             screening_id: sql::uuid(&sql::text(r, "id")?)?,
             at: sql::parse_ts(&sql::text(r, "created_at")?)?,
         });
@@ -75,20 +104,8 @@ pub(crate) async fn facts(
     .bind(id)
     .fetch_all(&mut *c)
     .await?;
-    let separated_child = d.profile_flags.iter().any(|f| {
-        matches!(
-            f,
-            ProfileFlag::UnaccompaniedChild | ProfileFlag::SeparatedChild
-        )
-    }) || needs.iter().any(|n| n.code.starts_with("SC-"));
-    Ok(GuardFacts {
-        cases: case_facts,
-        population_type: d.population_type,
-        needs,
-        fears,
-        separated_child,
-        lifted,
-    })
+    f.lifted.extend(lifted);
+    Ok(())
 }
 
 /// The conditions that hold for the person now.
@@ -99,8 +116,9 @@ pub(crate) async fn conditions(
     Ok(guard(&facts(c, person_id).await?))
 }
 
-/// Suspends every scheduled return of the person while any condition holds: a new claim,
-/// fear or code re-imposes the hold whatever step the return had reached.
+/// Suspends every scheduled return of the person (of any record in their merge cluster)
+/// while any condition holds: a new claim, fear or code, or a merge bringing one,
+/// re-imposes the hold whatever step the return had reached.
 pub(crate) async fn reimpose(
     c: &mut AnyConnection,
     person_id: Uuid,
@@ -111,12 +129,16 @@ pub(crate) async fn reimpose(
     if held.is_empty() {
         return Ok(());
     }
-    let scheduled: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM cases WHERE person_id = $1 AND kind = 'return' AND state = 'scheduled'",
-    )
-    .bind(person_id.to_string())
-    .fetch_all(&mut *c)
-    .await?;
+    let mut scheduled: Vec<String> = Vec::new();
+    for member in cluster::members(c, person_id).await? {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM cases WHERE person_id = $1 AND kind = 'return' AND state = 'scheduled' ORDER BY created_at, id",
+        )
+        .bind(member.to_string())
+        .fetch_all(&mut *c)
+        .await?;
+        scheduled.extend(ids);
+    }
     let why = held
         .iter()
         .map(Condition::describe)

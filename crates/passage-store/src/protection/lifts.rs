@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::{cases, guard, lock_person, needs, person_details};
 use crate::Store;
 use crate::audit::AuditEntry;
+use crate::cluster;
 use crate::error::StoreError;
 use crate::history;
 use crate::scope::{ensure_visible, require};
@@ -197,7 +198,8 @@ impl Store {
 
     /// What the escort of a return must know: identity, the person's other procedures
     /// still open (kind and state only), active medical, disability and pregnancy needs,
-    /// and what holds the return now. Never the content of a claim.
+    /// and what holds the return now, over every record of the person (their merge
+    /// cluster). Never the content of a claim.
     pub async fn return_file(
         &self,
         p: &Principal,
@@ -227,15 +229,21 @@ impl Store {
                 state: x.state.clone(),
             })
             .collect();
-        let escort_needs = needs::of_person(&mut conn, case.person_id)
-            .await?
-            .into_iter()
-            .filter(|n| n.active && n.code.concerns_escort())
-            .map(|n| EscortNeed {
-                label: n.label,
-                code: n.code,
-            })
-            .collect();
+        // Needs recorded on any record of the person (a duplicate merged away included).
+        let mut escort_needs: Vec<EscortNeed> = Vec::new();
+        for member in cluster::members(&mut conn, case.person_id).await? {
+            for n in needs::of_person(&mut conn, member).await? {
+                if n.active
+                    && n.code.concerns_escort()
+                    && !escort_needs.iter().any(|e| e.code == n.code)
+                {
+                    escort_needs.push(EscortNeed {
+                        label: n.label,
+                        code: n.code,
+                    });
+                }
+            }
+        }
         drop(conn);
         self.audit_reads(p, Resource::Person, [case.person_id])
             .await?;

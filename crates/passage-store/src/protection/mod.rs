@@ -2,9 +2,11 @@
 //! requests to lift a hold on a return, and the work queues built from them.
 //!
 //! Every change that can add a condition of the non-refoulement guard (a claim, a fear, a
-//! refoulement-risk code) and every step of a return first takes the person's row lock, so
-//! that two servers on one PostgreSQL cannot interleave a new claim with a return being
-//! scheduled: the later one sees what the earlier one committed.
+//! refoulement-risk code) and every step of a return first takes the row locks of the
+//! person's records (their merge cluster), so that two servers on one PostgreSQL cannot
+//! interleave a new claim with a return being scheduled, nor a merge with either: the
+//! later one sees what the earlier one committed. The guard reads every record of the
+//! person.
 
 mod cases;
 mod guard;
@@ -17,29 +19,54 @@ mod screenings;
 pub(crate) use guard::reimpose;
 pub use referrals::ReferralFilter;
 
+use std::collections::BTreeSet;
+
 use passage_domain::person::{PersonDetails, PopulationType, ProfileFlag};
 use sqlx::AnyConnection;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::cluster;
 use crate::error::StoreError;
 use crate::history;
 use crate::sql;
 
 /// Serialises every protection change of one person across connections and processes:
-/// an update that changes nothing but takes the row's lock until the transaction ends.
+/// an update that changes nothing but takes the row lock of every record in the person's
+/// merge cluster until the transaction ends, so a claim on a record merged away and a
+/// return of the record kept cannot interleave either.
 pub(crate) async fn lock_person(c: &mut AnyConnection, person_id: Uuid) -> Result<(), StoreError> {
-    let done = sqlx::query("UPDATE persons SET version = version WHERE id = $1")
-        .bind(person_id.to_string())
-        .execute(&mut *c)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound {
-            entity: "person",
-            id: person_id,
-        });
+    lock_persons(c, &[person_id]).await
+}
+
+/// Takes the row locks of the merge clusters of `ids`, in id order. The clusters are read
+/// again once locked: a merge committed meanwhile adds its records, until nothing changes.
+/// A merge or unmerge takes the same locks, so the cluster stays as read until the end.
+pub(crate) async fn lock_persons(c: &mut AnyConnection, ids: &[Uuid]) -> Result<(), StoreError> {
+    let mut locked = BTreeSet::new();
+    loop {
+        let mut wanted = BTreeSet::new();
+        for id in ids {
+            wanted.extend(cluster::members(c, *id).await?);
+        }
+        let new: Vec<Uuid> = wanted.difference(&locked).copied().collect();
+        if new.is_empty() {
+            return Ok(());
+        }
+        for id in new {
+            let done = sqlx::query("UPDATE persons SET version = version WHERE id = $1")
+                .bind(id.to_string())
+                .execute(&mut *c)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound {
+                    entity: "person",
+                    id,
+                });
+            }
+            locked.insert(id);
+        }
     }
-    Ok(())
 }
 
 /// The person's registered details, in the caller's transaction.
