@@ -123,28 +123,45 @@ const UNKNOWN_BIRTH: i32 = i32::MIN;
 /// The interned number of "not recorded".
 const NONE: u32 = 0;
 
-/// The population in memory.
+/// The codes of each dimension, numbered apart so that a breakdown's groups number no
+/// more than the product of the dimensions' sizes.
 #[derive(Debug)]
+struct Codes {
+    site: Interner,
+    organisation: Interner,
+    population_type: Interner,
+    sex: Interner,
+    nationality: Interner,
+}
+
+impl Default for Codes {
+    fn default() -> Self {
+        let none = || {
+            let mut i = Interner::default();
+            i.number("");
+            i
+        };
+        Self {
+            site: none(),
+            organisation: none(),
+            population_type: none(),
+            sex: none(),
+            nationality: none(),
+        }
+    }
+}
+
+/// Groups counted in an array when there are at most this many possible ones.
+const DENSE: u64 = 1 << 22;
+
+/// The population in memory.
+#[derive(Debug, Default)]
 pub struct PopulationIndex {
-    codes: Interner,
+    codes: Codes,
     rows: Vec<Row>,
     ids: Vec<u128>,
     slots: HashMap<u128, usize>,
     free: Vec<usize>,
-}
-
-impl Default for PopulationIndex {
-    fn default() -> Self {
-        let mut codes = Interner::default();
-        codes.number("");
-        Self {
-            codes,
-            rows: Vec::new(),
-            ids: Vec::new(),
-            slots: HashMap::new(),
-            free: Vec::new(),
-        }
-    }
 }
 
 impl PopulationIndex {
@@ -163,13 +180,14 @@ impl PopulationIndex {
 
     /// Counts `id` as `p`, replacing what was counted for them before.
     pub fn upsert(&mut self, id: u128, p: &Counted<'_>) {
-        let mut code = |c: Option<&str>| c.map_or(NONE, |c| self.codes.number(c));
+        let code = |i: &mut Interner, c: Option<&str>| c.map_or(NONE, |c| i.number(c));
+        let c = &mut self.codes;
         let row = Row {
-            site: code(Some(p.site)),
-            organisation: code(p.organisation),
-            population_type: code(p.population_type),
-            sex: code(Some(p.sex)),
-            nationality: code(p.nationality),
+            site: code(&mut c.site, Some(p.site)),
+            organisation: code(&mut c.organisation, p.organisation),
+            population_type: code(&mut c.population_type, p.population_type),
+            sex: code(&mut c.sex, Some(p.sex)),
+            nationality: code(&mut c.nationality, p.nationality),
             born_on: p.born_on.unwrap_or(UNKNOWN_BIRTH),
             registered_at: p.registered_at,
         };
@@ -205,27 +223,39 @@ impl PopulationIndex {
     pub fn count(&self, q: &Question<'_>) -> Vec<Group> {
         // Which interned codes are organisations asked for, by number.
         let allowed: Option<Vec<bool>> = q.organisations.map(|orgs| {
-            let mut allowed = vec![false; self.codes.codes.len()];
-            for n in orgs.iter().filter_map(|o| self.codes.find(o)) {
+            let mut allowed = vec![false; self.codes.organisation.codes.len()];
+            for n in orgs.iter().filter_map(|o| self.codes.organisation.find(o)) {
                 allowed[n as usize] = true;
             }
             allowed
         });
         let live = self.live();
-        let codes = self.codes.len();
-        // Every group is a number in a mixed radix: site, type, sex, nationality take an
+        let c = &self.codes;
+        // Every group is a number in a mixed radix: site, type, sex, nationality take their
         // interned code (or 0), the bracket 0..=cuts+1 (the last is unknown age), the
-        // disability 0..3.
+        // disability 0 or 1.
         let brackets = q.cuts.len() as u64 + 2;
         let radix = [
-            codes,
-            if q.by.population_type { codes } else { 1 },
-            if q.by.sex { codes } else { 1 },
-            if q.by.nationality { codes } else { 1 },
+            c.site.len(),
+            if q.by.population_type {
+                c.population_type.len()
+            } else {
+                1
+            },
+            if q.by.sex { c.sex.len() } else { 1 },
+            if q.by.nationality {
+                c.nationality.len()
+            } else {
+                1
+            },
             if q.by.age { brackets } else { 1 },
             if q.by.disability { 2 } else { 1 },
         ];
-        let mut counts: HashMap<u64, u64> = HashMap::new();
+        let groups = radix.iter().try_fold(1u64, |n, r| n.checked_mul(*r));
+        let mut counts = match groups {
+            Some(n) if n <= DENSE => Counts::Dense(vec![0; usize::try_from(n).unwrap_or(0)]),
+            _ => Counts::Sparse(HashMap::new()),
+        };
         for (slot, row) in self.rows.iter().enumerate() {
             if !live[slot]
                 || row.registered_at > q.registered_by
@@ -264,10 +294,10 @@ impl PopulationIndex {
                 .iter()
                 .zip(radix)
                 .fold(0u64, |k, (d, r)| k.wrapping_mul(r).wrapping_add(*d));
-            *counts.entry(key).or_default() += 1;
+            counts.add(key);
         }
         counts
-            .into_iter()
+            .groups()
             .map(|(key, count)| {
                 let mut digits = [0u64; 6];
                 let mut k = key;
@@ -275,15 +305,15 @@ impl PopulationIndex {
                     *d = k % r;
                     k /= r;
                 }
-                let code = |n: u64| {
+                let code = |i: &Interner, n: u64| {
                     let n = u32::try_from(n).unwrap_or(NONE);
-                    (n != NONE).then(|| self.codes.code(n).to_owned())
+                    (n != NONE).then(|| i.code(n).to_owned())
                 };
                 Group {
-                    site: code(digits[0]).unwrap_or_default(),
-                    population_type: code(digits[1]),
-                    sex: code(digits[2]),
-                    nationality: code(digits[3]),
+                    site: code(&c.site, digits[0]).unwrap_or_default(),
+                    population_type: code(&c.population_type, digits[1]),
+                    sex: code(&c.sex, digits[2]),
+                    nationality: code(&c.nationality, digits[3]),
                     bracket: (q.by.age && digits[4] < brackets - 1)
                         .then(|| usize::try_from(digits[4]).unwrap_or(0)),
                     disability: q.by.disability.then_some(digits[5] == 1),
@@ -300,6 +330,38 @@ impl PopulationIndex {
             live[*slot] = false;
         }
         live
+    }
+}
+
+/// Counts by group number: an array when the groups are few enough, else a map.
+enum Counts {
+    Dense(Vec<u64>),
+    Sparse(HashMap<u64, u64>),
+}
+
+impl Counts {
+    fn add(&mut self, key: u64) {
+        match self {
+            Self::Dense(v) => {
+                if let Some(n) = usize::try_from(key).ok().and_then(|k| v.get_mut(k)) {
+                    *n += 1;
+                }
+            }
+            Self::Sparse(m) => *m.entry(key).or_default() += 1,
+        }
+    }
+
+    /// The groups with at least one person.
+    fn groups(self) -> Box<dyn Iterator<Item = (u64, u64)>> {
+        match self {
+            Self::Dense(v) => Box::new(
+                v.into_iter()
+                    .enumerate()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(k, n)| (k as u64, n)),
+            ),
+            Self::Sparse(m) => Box::new(m.into_iter()),
+        }
     }
 }
 
@@ -444,6 +506,23 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn dense_and_sparse_counts_agree() {
+        let keys = [3u64, 0, 3, 7, 3, 0];
+        let mut dense = Counts::Dense(vec![0; 8]);
+        let mut sparse = Counts::Sparse(HashMap::new());
+        for k in keys {
+            dense.add(k);
+            sparse.add(k);
+        }
+        let mut a: Vec<_> = dense.groups().collect();
+        let mut b: Vec<_> = sparse.groups().collect();
+        a.sort_unstable();
+        b.sort_unstable();
+        assert_eq!(a, vec![(0, 2), (3, 3), (7, 1)]);
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use passage_domain::access::{Action, Principal, Resource};
 use passage_domain::age::AgeBracket;
 use passage_domain::household::Breakdown;
-use passage_domain::person::{PersonDetails, PopulationType, Sex};
+use passage_domain::person::{PopulationType, Sex};
 use passage_domain::site::SiteDetails;
 use sqlx::Row;
 use time::{Date, OffsetDateTime};
@@ -58,12 +58,6 @@ pub struct SiteLabel {
     pub admin_pcode: Option<String>,
     /// The country of the site: where the people are, and who reports them.
     pub country: String,
-}
-
-fn nationality(d: &PersonDetails) -> String {
-    d.nationalities
-        .first()
-        .map_or_else(|| "unknown".to_owned(), |n| n.code().to_owned())
 }
 
 fn breakdown_cells(b: &Breakdown) -> [(Sex, AgeBracket, u32); 13] {
@@ -205,7 +199,7 @@ impl Store {
     ) -> Result<Vec<BreakdownCount>, StoreError> {
         let scope = require(p, Action::Read, Resource::Statistics)?;
         let mut b = Builder::new(
-            "SELECT p.details, h.site_id, h.breakdown, h.size FROM households h \
+            "SELECT p.population_type, p.first_nationality, h.site_id, h.breakdown, h.size FROM households h \
              JOIN persons p ON p.id = h.head_person_id \
              WHERE h.registration_level <= 1 AND p.status <> 'merged' AND p.anonymised_at IS NULL AND h.created_at <= ",
         );
@@ -214,7 +208,15 @@ impl Store {
         let rows = b.query().fetch_all(&self.read).await?;
         let mut out = Vec::new();
         for r in &rows {
-            let d: PersonDetails = sql::json(r, "details")?;
+            let population_type: Option<String> = r.try_get("population_type")?;
+            let population_type = population_type
+                .map(|t| {
+                    PopulationType::from_code(&t)
+                        .ok_or_else(|| StoreError::Corrupt(format!("population type {t}")))
+                })
+                .transpose()?;
+            let nationality: Option<String> = r.try_get("first_nationality")?;
+            let nationality = nationality.unwrap_or_else(|| "unknown".to_owned());
             let site_id = sql::uuid(&sql::text(r, "site_id")?)?;
             let mut breakdown: Breakdown = sql::json(r, "breakdown")?;
             if breakdown.total() == 0 {
@@ -224,10 +226,10 @@ impl Store {
             for (sex, bracket, n) in breakdown_cells(&breakdown) {
                 if n > 0 {
                     out.push(BreakdownCount {
-                        population_type: d.population_type,
+                        population_type,
                         sex,
                         bracket,
-                        nationality: nationality(&d),
+                        nationality: nationality.clone(),
                         site_id,
                         count: u64::from(n),
                     });

@@ -1,6 +1,7 @@
 -- What the population table counts, as columns kept with every write of a person, so
 -- that statistics read neither names nor JSON: the population type, the date age counts
--- from (1 July for a year-only date of birth) and the first nationality.
+-- from (1 July for a year-only date of birth) and the first nationality. And the indexes
+-- the statistics and the merge clusters read through.
 
 ALTER TABLE persons ADD COLUMN population_type TEXT;
 ALTER TABLE persons ADD COLUMN born_on TEXT;
@@ -18,3 +19,6 @@ UPDATE persons SET
 -- The arrivals table sums each arrival's households from this index alone.
 CREATE INDEX households_arrival_size ON households(arrival_id, size);
 CREATE INDEX specific_needs_category ON specific_needs(category, active, person_id);
+
+-- A person's merged records (the merge cluster the guard, assistance and exports read).
+CREATE INDEX persons_merged_into ON persons(merged_into);

@@ -1,7 +1,8 @@
 //! `passage bench stats`: a seeded synthetic population on SQLite (and PostgreSQL when
 //! given), then the full population table (population type x sex x age bracket x
 //! nationality x site) and the monthly arrivals table timed on each, side by side with
-//! DuckDB running the same queries on the same data exported to Parquet.
+//! DuckDB running the same queries on the same rows (read from the SQLite file) in
+//! Parquet.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -98,7 +99,6 @@ async fn measure(
     store: &Store,
     args: &StatsArgs,
     now: OffsetDateTime,
-    export: Option<&Path>,
 ) -> anyhow::Result<Measured> {
     let p = Principal::operator(now);
     if !store.population_feed(&p, None, 1).await?.is_empty() {
@@ -183,9 +183,6 @@ async fn measure(
         Ok(())
     })
     .await?;
-    if let Some(dir) = export {
-        write_parquet_sources(store, &p, now, dir).await?;
-    }
     Ok(Measured {
         name,
         load,
@@ -195,65 +192,11 @@ async fn measure(
     })
 }
 
-/// The same rows DuckDB is to count, as CSV: one per person (as the population table
-/// reads them) and one per arrival with its people.
-async fn write_parquet_sources(
-    store: &Store,
-    p: &Principal,
-    now: OffsetDateTime,
-    dir: &Path,
-) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_path(dir.join("population.csv"))?;
-    w.write_record([
-        "counted",
-        "site",
-        "population_type",
-        "sex",
-        "nationality",
-        "born_on",
-        "registered_at",
-    ])?;
-    let mut after = None;
-    loop {
-        let page = store.population_feed(p, after, 50_000).await?;
-        for r in &page {
-            w.write_record([
-                r.counted.to_string(),
-                r.site_id.to_string(),
-                r.population_type.clone().unwrap_or_default(),
-                r.sex.clone(),
-                r.nationality.clone().unwrap_or_default(),
-                r.born_on.map(|d| d.to_string()).unwrap_or_default(),
-                r.registered_at.unix_timestamp().to_string(),
-            ])?;
-        }
-        after = page.last().map(|r| (r.updated_at, r.id)).or(after);
-        if page.len() < 50_000 {
-            break;
-        }
-    }
-    w.flush()?;
-    let mut w = csv::Writer::from_path(dir.join("arrivals.csv"))?;
-    w.write_record(["arrived_at", "mode", "site", "persons"])?;
-    for a in store
-        .arrival_counts(p, now - time::Duration::days(731), now)
-        .await?
-    {
-        w.write_record([
-            a.arrived_at.unix_timestamp().to_string(),
-            a.mode,
-            a.site,
-            a.persons.to_string(),
-        ])?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
-/// DuckDB's best times (ms) for the population and arrivals queries over Parquet.
+/// DuckDB's best times (ms) for the population and arrivals queries over Parquet made
+/// from the SQLite file `db`.
 fn duckdb(
     python: &Path,
-    dir: &Path,
+    db: &Path,
     now: OffsetDateTime,
     runs: usize,
 ) -> anyhow::Result<(f64, f64)> {
@@ -262,11 +205,15 @@ fn duckdb(
         .iter()
         .map(ToString::to_string)
         .collect();
+    let start = (now.date() - time::Duration::days(731))
+        .with_time(time::Time::MIDNIGHT)
+        .assume_utc();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/stats/duckdb_stats.py");
     let out = std::process::Command::new(python)
         .arg(&script)
-        .arg(dir)
-        .arg(now.unix_timestamp().to_string())
+        .arg(db)
+        .arg(passage_store::sql::ts(now))
+        .arg(passage_store::sql::ts(start))
         .arg(cuts.join(","))
         .arg(runs.to_string())
         .output()
@@ -297,18 +244,18 @@ pub async fn run(args: StatsArgs) -> anyhow::Result<()> {
     let sqlite = Store::open(&format!("sqlite://{}", dir.join("stats.db").display()))
         .await
         .context("cannot open the SQLite database")?;
-    let mut measured = vec![measure("sqlite", &sqlite, &args, now, Some(&dir)).await?];
+    let mut measured = vec![measure("sqlite", &sqlite, &args, now).await?];
     if let Some(url) = &args.postgres {
         let pg = Store::open(url)
             .await
             .context("cannot open the PostgreSQL database")?;
-        measured.push(measure("postgres", &pg, &args, now, None).await?);
+        measured.push(measure("postgres", &pg, &args, now).await?);
     }
     let python = args
         .python
         .clone()
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python"));
-    let (duck_population, duck_arrivals) = duckdb(&python, &dir, now, args.runs)?;
+    let (duck_population, duck_arrivals) = duckdb(&python, &dir.join("stats.db"), now, args.runs)?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

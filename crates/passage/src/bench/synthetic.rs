@@ -132,7 +132,8 @@ fn person(rng: &mut fastrand::Rng, today: Date, adult: bool) -> PersonDetails {
         49..=98 => Sex::M,
         _ => Sex::U,
     };
-    let mut p = PersonDetails::named(*pick(rng, GIVEN), sex);
+    let given: &str = pick::<&str>(rng, GIVEN);
+    let mut p = PersonDetails::named(given, sex);
     p.family_name = Some((*pick(rng, FAMILY)).to_owned());
     p.date_of_birth = precision.map(|precision| DateOfBirth {
         date: match precision {
