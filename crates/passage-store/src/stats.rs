@@ -95,9 +95,11 @@ impl Store {
              population_type, sex, first_nationality, born_on, created_at FROM persons WHERE 1 = 1",
         );
         if let Some((at, id)) = after {
+            // A range on the (updated_at, id) index first: an OR alone would scan every
+            // person on SQLite.
+            b.push(" AND updated_at >= ?", Arg::Text(ts(at)));
             b.push(" AND (updated_at > ?", Arg::Text(ts(at)));
-            b.push(" OR (updated_at = ?", Arg::Text(ts(at)));
-            b.push(" AND id > ?))", Arg::Text(id.to_string()));
+            b.push(" OR id > ?)", Arg::Text(id.to_string()));
         }
         visible(&mut b, scope, "organisation_id", p);
         b.push(
