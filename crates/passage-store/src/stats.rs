@@ -201,14 +201,18 @@ impl Store {
     ) -> Result<Vec<BreakdownCount>, StoreError> {
         let scope = require(p, Action::Read, Resource::Statistics)?;
         let mut b = Builder::new(
-            "SELECT p.population_type, p.first_nationality, h.site_id, h.breakdown, h.size FROM households h \
+            "SELECT p.population_type, p.first_nationality, h.site_id, h.breakdown, h.size, \
+             CAST(COUNT(*) AS BIGINT) AS households FROM households h \
              JOIN persons p ON p.id = h.head_person_id \
              WHERE h.registration_level <= 1 AND p.status <> 'merged' AND p.anonymised_at IS NULL AND h.created_at <= ",
         );
         b.push("?", Arg::Text(ts(at)));
         visible(&mut b, scope, "h.organisation_id", p);
+        // Households alike in all that is counted are read once, with how many they are.
+        b.raw(" GROUP BY p.population_type, p.first_nationality, h.site_id, h.breakdown, h.size");
         let rows = b.query().fetch_all(&self.read).await?;
-        let mut out = Vec::new();
+        let mut counts: HashMap<(Option<PopulationType>, Sex, AgeBracket, String, Uuid), u64> =
+            HashMap::new();
         for r in &rows {
             let population_type: Option<String> = r.try_get("population_type")?;
             let population_type = population_type
@@ -225,20 +229,28 @@ impl Store {
                 // Only the size is known: everyone of unknown sex and age.
                 breakdown.x_total = u32::try_from(sql::int(r, "size")?).unwrap_or(0);
             }
+            let households = u64::try_from(sql::int(r, "households")?).unwrap_or(0);
             for (sex, bracket, n) in breakdown_cells(&breakdown) {
                 if n > 0 {
-                    out.push(BreakdownCount {
-                        population_type,
-                        sex,
-                        bracket,
-                        nationality: nationality.clone(),
-                        site_id,
-                        count: u64::from(n),
-                    });
+                    *counts
+                        .entry((population_type, sex, bracket, nationality.clone(), site_id))
+                        .or_default() += u64::from(n) * households;
                 }
             }
         }
-        Ok(out)
+        Ok(counts
+            .into_iter()
+            .map(
+                |((population_type, sex, bracket, nationality, site_id), count)| BreakdownCount {
+                    population_type,
+                    sex,
+                    bracket,
+                    nationality,
+                    site_id,
+                    count,
+                },
+            )
+            .collect())
     }
 }
 

@@ -18,6 +18,8 @@ UPDATE persons SET
 
 -- The arrivals table sums each arrival's households from this index alone.
 CREATE INDEX households_arrival_size ON households(arrival_id, size);
+-- The population table reads level-1 households (counted through their breakdown) alone.
+CREATE INDEX households_level ON households(registration_level, created_at);
 CREATE INDEX specific_needs_category ON specific_needs(category, active, person_id);
 
 -- A person's merged records (the merge cluster the guard, assistance and exports read).

@@ -147,6 +147,20 @@ async fn measure(
         brackets: Brackets::default(),
         by: all,
     };
+    let index = timed(args.runs, || async {
+        population.count(store, &p, &ask).await?;
+        Ok(())
+    })
+    .await?;
+    let level_one = timed(args.runs, || async {
+        store.breakdown_counts(&p, now).await?;
+        Ok(())
+    })
+    .await?;
+    println!(
+        "{name}: of the count, persons registered one by one {:.1} ms, level-1 households {:.1} ms (best)",
+        index.best, level_one.best
+    );
     let count = timed(args.runs, || async {
         population.count(store, &p, &ask).await?;
         store.breakdown_counts(&p, now).await?;
