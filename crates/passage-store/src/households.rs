@@ -286,7 +286,6 @@ async fn insert_registration(
     household.head_person_id = people[0].meta.id;
     let mut entries = vec![insert_household(c, &household, organisation).await?];
     entries.extend(persons::insert_all(c, &people, organisation).await?);
-    history::record_all(c, &entries).await?;
     household.members = summaries(people);
     Ok((household, entries))
 }
