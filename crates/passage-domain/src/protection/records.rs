@@ -202,10 +202,13 @@ pub struct HoldLift {
     /// The condition's key, as in `blocked_by`.
     pub condition: String,
     pub requested_by: String,
-    pub request_reason: String,
+    /// Shown only to those who see the case in full (return caseworkers, supervisors):
+    /// it may tell what the person fears.
+    pub request_reason: Option<String>,
     /// None while waiting for a supervisor.
     pub approved: Option<bool>,
     pub decided_by: Option<String>,
+    /// Shown only to those who see the case in full, as `request_reason`.
     pub decision_reason: Option<String>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]

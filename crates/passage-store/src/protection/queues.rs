@@ -299,7 +299,9 @@ impl Store {
                     &d,
                     format!(
                         "lift `{}` asked by {}: {}",
-                        lift.condition, lift.requested_by, lift.request_reason
+                        lift.condition,
+                        lift.requested_by,
+                        lift.request_reason.as_deref().unwrap_or_default()
                     ),
                     lift.meta.created_at,
                 );
