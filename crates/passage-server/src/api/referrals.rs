@@ -93,7 +93,8 @@ pub async fn read(
 
 /// A step on a referral: `send` or `cancel` by the referring organisation; `accept`,
 /// `decline` (with a reason) or `complete` by the receiving one. Sending to trafficking,
-/// SGBV, torture or tracing services needs the person's consent for that recipient.
+/// SGBV, torture or tracing services needs the person's consent for that recipient, and
+/// so does accepting: consent withdrawn since sending is 409.
 #[utoipa::path(post, path = "/api/v1/referrals/{id}/steps", tag = "protection", params(("id" = Uuid, Path)),
     request_body = ReferralStep,
     responses((status = 200, body = Referral), (status = 403, body = Problem), (status = 404, body = Problem),
@@ -108,7 +109,8 @@ pub async fn step(
 }
 
 /// The person as the receiving organisation sees them once it has accepted: exactly the
-/// fields the service needs.
+/// fields the service needs, and only while the consent the service needs is in force
+/// (409 otherwise).
 #[utoipa::path(get, path = "/api/v1/referrals/{id}/person", tag = "protection", params(("id" = Uuid, Path)),
     responses((status = 200, body = SharedPerson), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn person(

@@ -1,4 +1,5 @@
-//! What another unit learns of a person: a caseworker who sees only a case's state,
+//! What another organisation or another unit learns of a person: a referral's recipient
+//! nothing once their consent is withdrawn; a caseworker who sees only a case's state,
 //! nothing of why a hold was to be lifted.
 
 use super::*;
@@ -101,5 +102,113 @@ on_every_backend!(
                 "{seen}"
             );
         }
+    }
+);
+
+/// A person of organisation a with their consent to trafficking referrals to b, and an
+/// anti-trafficking referral to b sent: (person, referral, consent) ids.
+async fn referred_with_consent(app: &App, officer: &str) -> (String, Value, String) {
+    let b = app.organisations["b"];
+    let someone = person(app, distinct_head()).await;
+    let (s, consent) = app
+        .post_as(
+            officer,
+            &format!("/api/v1/persons/{someone}/consents"),
+            json!({"recipient_id": b, "scope": "trafficking"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{consent}");
+    let (s, r) = app
+        .post_as(
+            officer,
+            &format!("/api/v1/persons/{someone}/referrals"),
+            json!({"service": "anti_trafficking", "recipient_id": b, "urgency": "urgent",
+                   "reason": "recruited with a false job offer, documents taken"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (s, sent) = app
+        .post_as(
+            officer,
+            &format!("/api/v1/referrals/{}/steps", r["id"].as_str().unwrap()),
+            json!({"action": "send", "version": r["version"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{sent}");
+    (someone, sent, consent["id"].as_str().unwrap().to_owned())
+}
+
+async fn withdraw(app: &App, officer: &str, consent: &str) {
+    let (s, w) = app
+        .post_as(
+            officer,
+            &format!("/api/v1/consents/{consent}/withdraw"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{w}");
+}
+
+on_every_backend!(
+    consent_withdrawn_after_sending_stops_acceptance_and_the_shared_view,
+    |app: App| async move {
+        let officer = app.token_of("a", Role::ScreeningOfficer);
+        let theirs = app.token_of("b", Role::TraffickingCaseworker);
+        let gone = format!(
+            "consent for trafficking referrals to organisation {} is not in force",
+            app.organisations["b"]
+        );
+
+        // Withdrawn before the recipient accepts: it cannot accept.
+        let (_, sent, consent) = referred_with_consent(&app, &officer).await;
+        withdraw(&app, &officer, &consent).await;
+        let steps = format!("/api/v1/referrals/{}/steps", sent["id"].as_str().unwrap());
+        let (s, refused) = app
+            .post_as(
+                &theirs,
+                &steps,
+                json!({"action": "accept", "version": sent["version"]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{refused}");
+        assert!(
+            refused["detail"].as_str().unwrap().contains(&gone),
+            "{refused}"
+        );
+        let (_, still) = app
+            .get_as(
+                &theirs,
+                &format!("/api/v1/referrals/{}", sent["id"].as_str().unwrap()),
+            )
+            .await;
+        assert_eq!(still["status"], "sent", "a refused step writes nothing");
+
+        // Withdrawn after it accepted: the shared view closes.
+        let (someone, sent, consent) = referred_with_consent(&app, &officer).await;
+        let id = sent["id"].as_str().unwrap();
+        let (s, accepted) = app
+            .post_as(
+                &theirs,
+                &format!("/api/v1/referrals/{id}/steps"),
+                json!({"action": "accept", "version": sent["version"]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{accepted}");
+        let shared_path = format!("/api/v1/referrals/{id}/person");
+        let (s, shared) = app.get_as(&theirs, &shared_path).await;
+        assert_eq!(s, StatusCode::OK, "{shared}");
+        withdraw(&app, &officer, &consent).await;
+        let (s, refused) = app.get_as(&theirs, &shared_path).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{refused}");
+        assert!(
+            refused["detail"].as_str().unwrap().contains(&gone),
+            "{refused}"
+        );
+        // The referring organisation still reads its own person's referral.
+        let (s, own) = app
+            .get_as(&officer, &format!("/api/v1/persons/{someone}/referrals"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{own}");
+        assert!(own[0]["reason"].is_string(), "{own}");
     }
 );

@@ -8,7 +8,7 @@ use passage_domain::protection::referral::{
     NewReferral, Referral, ReferralAction, ReferralStatus, ReferralStep, Service, Side, Urgency,
     due_at, step,
 };
-use passage_domain::protection::shared::{SharedPerson, shared_view};
+use passage_domain::protection::shared::{SharedPerson, recipient_sees_person, shared_view};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use time::OffsetDateTime;
@@ -59,6 +59,30 @@ fn decode(row: &AnyRow, now: OffsetDateTime) -> Result<Referral, StoreError> {
         created_by: code("created_by")?,
     }
     .at(now))
+}
+
+/// What the receiving organisation of `r` sees of the person now: the service's shared
+/// fields, or why nothing (not accepted yet, or the consent the service needs is gone).
+async fn shared_with_recipient(
+    c: &mut AnyConnection,
+    r: &Referral,
+    at: OffsetDateTime,
+) -> Result<SharedPerson, StoreError> {
+    let consents = consents::of_person(c, r.person_id).await?;
+    recipient_sees_person(r, &consents, at).map_err(|e| StoreError::Refused(e.to_string()))?;
+    shared(c, r).await
+}
+
+/// The service's shared fields of the person behind `r`, whoever asks.
+async fn shared(c: &mut AnyConnection, r: &Referral) -> Result<SharedPerson, StoreError> {
+    let details = person_details(c, r.person_id).await?;
+    let active: Vec<_> = needs::of_person(c, r.person_id)
+        .await?
+        .into_iter()
+        .filter(|n| n.active)
+        .map(|n| n.code)
+        .collect();
+    Ok(shared_view(r.meta.id, r.service, &details, &active))
 }
 
 async fn fetch(
@@ -326,7 +350,9 @@ impl Store {
     }
 
     /// The person as the receiving organisation of an accepted referral sees them: the
-    /// fields its service needs. Refused before acceptance and after a decline.
+    /// fields its service needs. Refused before acceptance, after a decline, and whenever
+    /// the consent the service needs is not in force for the recipient at the time of
+    /// reading.
     pub async fn referred_person(
         &self,
         p: &Principal,
@@ -335,27 +361,14 @@ impl Store {
         let scope = require(p, Action::Read, Resource::Referral)?;
         let mut conn = self.read.acquire().await?;
         let (r, side) = visible_referral(&mut conn, id, scope, p).await?;
-        if side == Some(Side::Receiving)
-            && !matches!(
-                r.status,
-                ReferralStatus::Accepted | ReferralStatus::Completed
-            )
-        {
-            return Err(StoreError::Refused(format!(
-                "referral {id} is {}: the person's details are shared once it is accepted",
-                r.status.code()
-            )));
-        }
-        let details = person_details(&mut conn, r.person_id).await?;
-        let active: Vec<_> = needs::of_person(&mut conn, r.person_id)
-            .await?
-            .into_iter()
-            .filter(|n| n.active)
-            .map(|n| n.code)
-            .collect();
+        let view = if side == Some(Side::Receiving) {
+            shared_with_recipient(&mut conn, &r, p.at).await?
+        } else {
+            shared(&mut conn, &r).await?
+        };
         drop(conn);
         self.audit_reads(p, Resource::Person, [r.person_id]).await?;
-        Ok(shared_view(id, r.service, &details, &active))
+        Ok(view)
     }
 }
 
