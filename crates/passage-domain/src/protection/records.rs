@@ -265,8 +265,12 @@ pub struct EscortNeed {
 /// One thing that needs doing, about one person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct QueueItem {
-    pub person_id: Uuid,
-    pub name: String,
+    /// Null on a referral received and not yet accepted (or whose consent is gone):
+    /// the receiving organisation does not know who the person is.
+    pub person_id: Option<Uuid>,
+    /// As the caller may see it: on a referral received, the name only once accepted and
+    /// only if the service shares names.
+    pub name: Option<String>,
     /// What needs doing, in words.
     pub what: String,
     /// Since when it has waited.

@@ -556,13 +556,15 @@ pub struct ReferralStep {
 pub struct Referral {
     #[serde(flatten)]
     pub meta: Meta,
-    pub person_id: Uuid,
+    /// Withheld from the receiving organisation until it may see the person
+    /// ([`super::shared::recipient_sees_person`]), as are `reason` and `screening_id`.
+    pub person_id: Option<Uuid>,
     /// The referring organisation.
     pub organisation_id: Option<Uuid>,
     pub recipient_id: Option<Uuid>,
     pub service: Service,
     pub urgency: Urgency,
-    pub reason: String,
+    pub reason: Option<String>,
     pub status: ReferralStatus,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]

@@ -1,6 +1,8 @@
 //! What an accepted referral shares with the receiving organisation: exactly the fields
 //! its service needs ([`Service::shared_fields`]), nothing else, and only while the
-//! consent the service needs is in force.
+//! consent the service needs is in force. Before it accepts, the receiving organisation
+//! sees what it needs to decide (service, urgency, due time, who refers), never who the
+//! person is.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -73,6 +75,22 @@ pub fn recipient_sees_person(
     Ok(check_consent(r.service, recipient, consents, at)?)
 }
 
+/// A referral as its receiving organisation reads it. While it may not see the person
+/// ([`recipient_sees_person`]), the person's id, the reason in words (which may describe
+/// them) and the screening it came from are withheld: what is left is what a decision
+/// needs.
+pub fn as_received(r: Referral, sees_person: bool) -> Referral {
+    if sees_person {
+        return r;
+    }
+    Referral {
+        person_id: None,
+        reason: None,
+        screening_id: None,
+        ..r
+    }
+}
+
 /// A person as a receiving organisation sees them through one referral. Fields the
 /// service does not need are absent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -100,6 +118,20 @@ pub struct SharedPerson {
     pub contact: Option<Contact>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub needs: Vec<NeedCode>,
+}
+
+impl SharedPerson {
+    /// The name to show, when the service shares names.
+    pub fn display_name(&self) -> Option<String> {
+        let latin: Vec<&str> = [self.given_name.as_deref(), self.family_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !latin.is_empty() {
+            return Some(latin.join(" "));
+        }
+        self.original_name.as_ref().map(|o| o.text.clone())
+    }
 }
 
 /// The view of `person` and their active `needs` that `service` may have.
@@ -160,12 +192,12 @@ mod tests {
         };
         Referral {
             meta,
-            person_id: Uuid::from_u128(2),
+            person_id: Some(Uuid::from_u128(2)),
             organisation_id: Some(Uuid::from_u128(1)),
             recipient_id: Some(RECIPIENT),
             service,
             urgency: Urgency::Urgent,
-            reason: "Amina, recruited with a false job offer".into(),
+            reason: Some("Amina, recruited with a false job offer".into()),
             status,
             due_at: NOW,
             overdue: false,
@@ -216,5 +248,32 @@ mod tests {
         );
         let health = referral(Service::Health, ReferralStatus::Completed);
         assert_eq!(recipient_sees_person(&health, &[], NOW), Ok(()));
+    }
+
+    #[test]
+    fn before_that_the_referral_says_what_a_decision_needs_and_nothing_of_who() {
+        let sent = referral(Service::AntiTrafficking, ReferralStatus::Sent);
+        let seen = as_received(sent.clone(), false);
+        assert_eq!(
+            (seen.person_id, seen.reason, seen.screening_id),
+            (None, None, None)
+        );
+        assert_eq!(
+            (
+                seen.meta,
+                seen.service,
+                seen.urgency,
+                seen.due_at,
+                seen.status
+            ),
+            (
+                sent.meta.clone(),
+                sent.service,
+                sent.urgency,
+                sent.due_at,
+                sent.status
+            )
+        );
+        assert_eq!(as_received(sent.clone(), true), sent);
     }
 }

@@ -60,7 +60,9 @@ pub async fn of_person(
 }
 
 /// Referrals the caller's organisation made or received, earliest due first;
-/// `overdue=true` gives the overdue queue.
+/// `overdue=true` gives the overdue queue. A referral received and not accepted (or whose
+/// consent is no longer in force) comes without the person's id, the reason or the
+/// screening: what a decision needs, never who the person is.
 #[utoipa::path(get, path = "/api/v1/referrals", tag = "protection", params(ReferralQuery),
     responses((status = 200, body = Vec<Referral>), (status = 403, body = Problem)))]
 pub async fn list(
@@ -77,6 +79,9 @@ pub async fn list(
     Ok(Json(app.store.referrals(&p, &filter).await?))
 }
 
+/// A referral. The receiving organisation reads it as in the listing: without the
+/// person's id, the reason or the screening until it accepts, and while the consent the
+/// service needs is in force.
 #[utoipa::path(get, path = "/api/v1/referrals/{id}", tag = "protection", params(("id" = Uuid, Path)),
     responses((status = 200, body = Referral), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn read(

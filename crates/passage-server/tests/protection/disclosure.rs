@@ -1,14 +1,140 @@
 //! What another organisation or another unit learns of a person: a referral's recipient
-//! nothing once their consent is withdrawn; a caseworker who sees only a case's state,
-//! nothing of why a hold was to be lifted.
+//! nothing of who they are until it accepts and while their consent holds; a caseworker
+//! who sees only a case's state, nothing of why a hold was to be lifted.
+
+use passage_domain::access::{Context, Principal};
+use passage_domain::protection::referral::{NewReferral, Service, Urgency};
+use time::Duration;
+use uuid::Uuid;
 
 use super::*;
+use crate::support::NOW;
+
+/// The overdue-referral queue of the caller: the item of referral `id`.
+async fn queued(app: &App, token: &str, id: &Value) -> Value {
+    let (s, queues) = app.get_as(token, "/api/v1/queues").await;
+    assert_eq!(s, StatusCode::OK, "{queues}");
+    queues["overdue_referrals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["referral_id"] == *id)
+        .cloned()
+        .unwrap_or_else(|| panic!("referral {id} not queued: {queues}"))
+}
 
 /// Whether any of `words` shows anywhere in `v`.
 fn shows(v: &Value, words: &[&str]) -> bool {
     let text = v.to_string();
     words.iter().any(|w| text.contains(w))
 }
+
+on_every_backend!(
+    a_recipient_sees_no_one_in_a_referral_it_has_not_accepted,
+    |app: App| async move {
+        let officer = app.token_of("a", Role::ScreeningOfficer);
+        let head = distinct_head();
+        let (given, family) = (
+            head["given_name"].as_str().unwrap().to_owned(),
+            head["family_name"].as_str().unwrap().to_owned(),
+        );
+        let someone = person(&app, head).await;
+        // Made two days ago and due within a day: overdue now.
+        let two_days_ago = Principal {
+            user_id: Some(Uuid::now_v7()),
+            at: NOW - Duration::days(2),
+            name: "screening_officer.a".into(),
+            organisation_id: Some(app.organisations["a"]),
+            roles: vec![Role::ScreeningOfficer],
+            context: Context::default(),
+        };
+        let new = NewReferral {
+            service: Service::Health,
+            recipient_id: Some(app.organisations["b"]),
+            urgency: Urgency::Emergency,
+            due_within_hours: None,
+            reason: format!("{given} {family} has had chest pain since the crossing"),
+        };
+        let r = app
+            .store
+            .create_referral(&two_days_ago, someone.parse().unwrap(), new)
+            .await
+            .unwrap();
+        let id = json!(r.meta.id);
+        let steps = format!("/api/v1/referrals/{}/steps", r.meta.id);
+        let (s, sent) = app
+            .post_as(&officer, &steps, json!({"action": "send", "version": 1}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{sent}");
+        let name = [given.as_str(), family.as_str()];
+
+        // The referring organisation sees whom it referred.
+        let mine = queued(&app, &officer, &id).await;
+        assert_eq!(mine["person_id"], someone.as_str(), "{mine}");
+        assert!(shows(&mine, &name), "{mine}");
+
+        // The recipient: what it needs to decide, nobody's name, id or story.
+        let theirs = app.token_of("b", Role::Supervisor);
+        let item = queued(&app, &theirs, &id).await;
+        assert!(item["person_id"].is_null(), "{item}");
+        assert!(item["name"].is_null(), "{item}");
+        assert!(!shows(&item, &name), "{item}");
+        assert_eq!(item["due_at"], "2026-11-26T10:00:00Z", "{item}");
+        let path = format!("/api/v1/referrals/{}", r.meta.id);
+        let (s, read) = app.get_as(&theirs, &path).await;
+        assert_eq!(s, StatusCode::OK, "{read}");
+        let (s, listed) = app
+            .get_as(&theirs, "/api/v1/referrals?incoming=true&overdue=true")
+            .await;
+        assert_eq!(s, StatusCode::OK, "{listed}");
+        let listed = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .cloned()
+            .unwrap();
+        for seen in [&read, &listed] {
+            assert_eq!(
+                (
+                    &seen["service"],
+                    &seen["urgency"],
+                    &seen["status"],
+                    &seen["overdue"]
+                ),
+                (
+                    &json!("health"),
+                    &json!("emergency"),
+                    &json!("sent"),
+                    &json!(true)
+                ),
+                "{seen}"
+            );
+            assert!(seen["person_id"].is_null(), "{seen}");
+            assert!(seen["reason"].is_null(), "{seen}");
+            assert!(!shows(seen, &name), "{seen}");
+        }
+
+        // Once it accepts: the person as the service's shared fields show them.
+        let (s, accepted) = app
+            .post_as(
+                &theirs,
+                &steps,
+                json!({"action": "accept", "version": sent["version"]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{accepted}");
+        assert_eq!(accepted["person_id"], someone.as_str(), "{accepted}");
+        let item = queued(&app, &theirs, &id).await;
+        assert_eq!(item["person_id"], someone.as_str(), "{item}");
+        assert_eq!(item["name"], format!("{given} {family}"), "{item}");
+        let (_, read) = app.get_as(&theirs, &path).await;
+        assert!(
+            read["reason"].as_str().unwrap().contains("chest pain"),
+            "{read}"
+        );
+    }
+);
 
 on_every_backend!(
     a_caseworker_who_sees_only_a_return_s_state_never_reads_why_a_hold_was_to_be_lifted,
@@ -204,6 +330,11 @@ on_every_backend!(
             refused["detail"].as_str().unwrap().contains(&gone),
             "{refused}"
         );
+        let (_, read) = app
+            .get_as(&theirs, &format!("/api/v1/referrals/{id}"))
+            .await;
+        assert!(read["person_id"].is_null(), "{read}");
+        assert!(read["reason"].is_null(), "{read}");
         // The referring organisation still reads its own person's referral.
         let (s, own) = app
             .get_as(&officer, &format!("/api/v1/persons/{someone}/referrals"))
