@@ -1,5 +1,6 @@
 //! Candidates for a tracing request, from the matching engine: registered persons,
-//! other families' requests for the same person, and incidents near the last sighting.
+//! other families' requests for the same person (another organisation's shown only as
+//! whose it is, with the score), and incidents near the last sighting.
 
 use passage_domain::access::Principal;
 use passage_domain::care::records::{MatchKind, TracingMatch};
@@ -62,17 +63,23 @@ pub async fn candidates(
                 explanation: explain(&f.scored),
             }),
     );
+    // Another organisation's request: whose it is and the score, never what it says.
     let mut requests: Vec<TracingMatch> = Vec::new();
-    for (id, other) in store.open_tracing_requests(p).await? {
-        if let Some(s) = matcher.compare(&sought, &other.sought.as_person())
+    for other in store.open_tracing_requests(p).await? {
+        if let Some(s) = matcher.compare(&sought, &other.details.sought.as_person())
             && s.probability >= SHOWN
         {
-            requests.push(TracingMatch {
+            let found = TracingMatch {
                 kind: MatchKind::Request,
-                id,
+                id: other.id,
                 probability: s.probability,
                 explanation: explain(&s),
-            });
+            };
+            requests.push(found.seen_by(
+                p.organisation_id,
+                other.organisation_id,
+                &other.organisation,
+            ));
         }
     }
     requests.sort_by(|a, b| b.probability.total_cmp(&a.probability));

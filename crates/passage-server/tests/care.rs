@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 
 #[macro_use]
 mod support;
+#[path = "care/tracing.rs"]
+mod tracing;
 
 use support::{App, distinct_head};
 
@@ -441,61 +443,6 @@ on_every_backend!(
             1,
             "refused incidents wrote nothing"
         );
-    }
-);
-
-on_every_backend!(
-    a_tracing_request_finds_the_true_match_first,
-    |app: App| async move {
-        let (arrival, _) = arrival_and_site(&app).await;
-        let found = household(&app, &arrival, json!({"given_name": "Nurul", "family_name": "Amin", "sex": "M",
-        "date_of_birth": {"date": "2009-03-14", "precision": "exact"}, "nationalities": ["stateless"],
-        "place_of_origin": "Buthidaung"}), json!([])).await["head_person_id"].as_str().unwrap().to_owned();
-        household(&app, &arrival, json!({"given_name": "Nur", "family_name": "Alam", "sex": "M",
-        "date_of_birth": {"date": "1990-01-01", "precision": "year_only"}, "nationalities": ["stateless"]}), json!([])).await;
-        household(&app, &arrival, json!({"given_name": "Nurul", "family_name": "Islam", "sex": "F",
-        "date_of_birth": {"date": "1975-01-01", "precision": "year_only"}, "nationalities": ["BGD"]}), json!([])).await;
-        app.matcher.refresh(&app.store).await.unwrap();
-        let officer = app.token_of("a", Role::ChildProtectionCaseworker);
-        let (s, request) = app.post_as(&officer, "/api/v1/tracing-requests", json!({
-        "sought": {"given_name": "Nurul Amin", "sex": "M", "date_of_birth": {"date": "2009-01-01", "precision": "year_only"},
-                   "nationalities": ["stateless"], "place_of_origin": "Buthidaung"},
-        "last_seen_place": "Andaman Sea", "last_seen_on": "2026-11-20", "relationship": "mother",
-        "requester_name": "Hasina Begum", "requester_contact": "+880 1712 000000", "consent_to_share": true
-    })).await;
-        assert_eq!(s, StatusCode::CREATED, "{request}");
-        let persons: Vec<&Value> = request["matches"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|m| m["kind"] == "person")
-            .collect();
-        assert!(!persons.is_empty(), "{request}");
-        assert_eq!(
-            persons[0]["id"],
-            found.as_str(),
-            "the true match first: {request}"
-        );
-        assert!(
-            persons
-                .iter()
-                .skip(1)
-                .all(|m| m["probability"].as_f64() < persons[0]["probability"].as_f64())
-        );
-        let (s, closed) = app.post_as(&officer, &format!("/api/v1/tracing-requests/{}/outcome", request["id"].as_str().unwrap()),
-        json!({"version": request["version"], "status": "found_alive", "reason": "confirmed by photo and the boy's account", "found_person_id": found})).await;
-        assert_eq!(s, StatusCode::OK, "{closed}");
-        let (s, e) = app
-            .post_as(
-                &officer,
-                "/api/v1/tracing-requests",
-                json!({
-        "sought": {"given_name": "X", "sex": "M"}, "relationship": "brother", "requester_name": "Y",
-        "requester_contact": "Z", "consent_to_share": false}),
-            )
-            .await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-        assert_eq!(e["errors"][0]["field"], "consent_to_share");
     }
 );
 

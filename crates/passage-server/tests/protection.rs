@@ -9,6 +9,8 @@ use serde_json::{Value, json};
 
 #[macro_use]
 mod support;
+#[path = "protection/disclosure.rs"]
+mod disclosure;
 #[path = "protection/merged.rs"]
 mod merged;
 #[path = "protection/safeguards.rs"]

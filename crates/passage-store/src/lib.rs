@@ -38,7 +38,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
 
 pub use audit::{AuditEntry, AuditReport, Tamper};
-pub use care::DistributionFilter;
+pub use care::{DistributionFilter, OpenTracingRequest};
 pub use erasure::{RetentionItem, RetentionReport};
 pub use error::StoreError;
 pub use export::{HouseholdSummary, PersonExport};

@@ -225,7 +225,37 @@ pub struct TracingMatch {
     pub kind: MatchKind,
     pub id: Uuid,
     pub probability: f64,
+    /// Why it may match. For another organisation's request: only whose it is, never
+    /// what it says.
     pub explanation: String,
+}
+
+impl TracingMatch {
+    /// Another organisation's open request that may concern the same person, as the
+    /// filing organisation sees it: whose it is and the score, so the two can talk;
+    /// nothing the request says (names and their spelling, dates, places, who asks).
+    pub fn other_organisation_request(id: Uuid, probability: f64, organisation: &str) -> Self {
+        Self {
+            kind: MatchKind::Request,
+            id,
+            probability,
+            explanation: format!(
+                "an open tracing request by {organisation} may concern the same person: \
+                 contact them to compare"
+            ),
+        }
+    }
+
+    /// The candidate as the organisation `filer` may see it, when the candidate is a
+    /// request filed by `owner` (named `owner_name`): in full if the request is the
+    /// filer's own, as [`Self::other_organisation_request`] otherwise. Other kinds of
+    /// candidate are unchanged.
+    pub fn seen_by(self, filer: Option<Uuid>, owner: Option<Uuid>, owner_name: &str) -> Self {
+        if self.kind != MatchKind::Request || owner == filer {
+            return self;
+        }
+        Self::other_organisation_request(self.id, self.probability, owner_name)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -237,4 +267,39 @@ pub enum MatchKind {
     Request,
     /// An incident on the route the person was last seen on.
     Incident,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_organisation_s_request_shows_whose_it_is_never_what_it_says() {
+        let (mine, theirs) = (Some(Uuid::from_u128(1)), Some(Uuid::from_u128(2)));
+        let m = TracingMatch {
+            kind: MatchKind::Request,
+            id: Uuid::from_u128(3),
+            probability: 0.97,
+            explanation: "name: Nurul Amin ~ Nurul Ameen; same date of birth: 2009-03-14".into(),
+        };
+        assert_eq!(m.clone().seen_by(mine, mine, "Ours"), m);
+        let seen = m.clone().seen_by(mine, theirs, "Organisation b");
+        assert_eq!(
+            (seen.kind, seen.id, seen.probability),
+            (m.kind, m.id, m.probability)
+        );
+        assert!(
+            seen.explanation.contains("Organisation b"),
+            "{}",
+            seen.explanation
+        );
+        for said in ["Nurul", "Ameen", "2009"] {
+            assert!(!seen.explanation.contains(said), "{}", seen.explanation);
+        }
+        let person = TracingMatch {
+            kind: MatchKind::Person,
+            ..m
+        };
+        assert_eq!(person.clone().seen_by(mine, theirs, "x"), person);
+    }
 }

@@ -1,19 +1,54 @@
 //! Who may act on a case of a given kind, on top of the permission table: a case's steps
 //! are taken by the caseworkers of its kind (and supervisors); other caseworkers and the
 //! screening officer see that the case exists and where it stands, never the reasons
-//! given at each step (the content of an asylum claim stays with the asylum unit).
+//! given at each step (the content of an asylum claim stays with the asylum unit), nor
+//! those given to lift a hold on a return or to decide on lifting it.
 
 use crate::access::{Action, Forbidden, Principal, Resource, Role, Scope, allows};
 
 use super::procedure::ProcedureKind;
+use super::records::{Case, HoldLift};
 
 /// How much of a case a principal sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseView {
     /// State, steps and the reasons given.
     Full,
-    /// State and steps, without reasons.
+    /// State and steps, without reasons: neither those of the steps nor those of the
+    /// requests to lift a hold and their decisions.
     StateOnly,
+}
+
+impl CaseView {
+    /// A reason as this view shows it: only in full.
+    pub fn reason(self, reason: Option<String>) -> Option<String> {
+        match self {
+            Self::Full => reason,
+            Self::StateOnly => None,
+        }
+    }
+
+    /// A request to lift a hold as this view shows it.
+    pub fn hold_lift(self, lift: HoldLift) -> HoldLift {
+        HoldLift {
+            request_reason: self.reason(lift.request_reason),
+            decision_reason: self.reason(lift.decision_reason),
+            ..lift
+        }
+    }
+
+    /// A case as this view shows it, its steps and its requests to lift a hold.
+    pub fn case(self, mut case: Case) -> Case {
+        for t in &mut case.transitions {
+            t.reason = self.reason(t.reason.take());
+        }
+        case.hold_lifts = case
+            .hold_lifts
+            .into_iter()
+            .map(|l| self.hold_lift(l))
+            .collect();
+        case
+    }
 }
 
 /// Kinds a screening officer may open from a screening.
@@ -117,6 +152,34 @@ mod tests {
                 ProcedureKind::Asylum
             )
             .is_err()
+        );
+    }
+
+    #[test]
+    fn a_state_only_view_withholds_the_reasons_of_lifting_a_hold() {
+        let at = OffsetDateTime::UNIX_EPOCH;
+        let lift = HoldLift {
+            meta: crate::record::Meta {
+                id: Uuid::from_u128(3),
+                version: 2,
+                created_at: at,
+                updated_at: at,
+            },
+            case_id: Uuid::from_u128(4),
+            condition: "fear:x".into(),
+            requested_by: "returns".into(),
+            request_reason: Some("fears the men who trafficked her".into()),
+            approved: Some(false),
+            decided_by: Some("supervisor".into()),
+            decision_reason: Some("she named them at interview".into()),
+            decided_at: Some(at),
+        };
+        assert_eq!(CaseView::Full.hold_lift(lift.clone()), lift);
+        let seen = CaseView::StateOnly.hold_lift(lift.clone());
+        assert_eq!((seen.request_reason, seen.decision_reason), (None, None));
+        assert_eq!(
+            (seen.condition, seen.approved, seen.decided_by),
+            (lift.condition, lift.approved, lift.decided_by)
         );
     }
 }

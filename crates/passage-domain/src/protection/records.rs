@@ -202,10 +202,13 @@ pub struct HoldLift {
     /// The condition's key, as in `blocked_by`.
     pub condition: String,
     pub requested_by: String,
-    pub request_reason: String,
+    /// Shown only to those who see the case in full (return caseworkers, supervisors):
+    /// it may tell what the person fears.
+    pub request_reason: Option<String>,
     /// None while waiting for a supervisor.
     pub approved: Option<bool>,
     pub decided_by: Option<String>,
+    /// Shown only to those who see the case in full, as `request_reason`.
     pub decision_reason: Option<String>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -262,8 +265,12 @@ pub struct EscortNeed {
 /// One thing that needs doing, about one person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct QueueItem {
-    pub person_id: Uuid,
-    pub name: String,
+    /// Null on a referral received and not yet accepted (or whose consent is gone):
+    /// the receiving organisation does not know who the person is.
+    pub person_id: Option<Uuid>,
+    /// As the caller may see it: on a referral received, the name only once accepted and
+    /// only if the service shares names.
+    pub name: Option<String>,
     /// What needs doing, in words.
     pub what: String,
     /// Since when it has waited.

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::needs::NeedCode;
 use super::procedure::ProcedureKind;
 use super::screening::{ChildStatus, Outcome};
+use super::shared::{ConsentGone, check_consent};
 use crate::data_protection::{Consent, ConsentScope, clean_text, consent_in_force};
 use crate::error::{Problems, ValidationErrors};
 use crate::record::Meta;
@@ -448,10 +449,14 @@ pub enum ReferralError {
         "the person has not consented to {scope} referrals to this recipient: record their consent first"
     )]
     NoConsent { scope: &'static str },
+    /// At acceptance: the consent given before sending is no longer in force.
+    #[error(transparent)]
+    ConsentGone(#[from] ConsentGone),
 }
 
 /// The status after `action`, or why it is refused. Sending checks the consent the service
-/// needs against the person's consents at `at`.
+/// needs against the person's consents at `at`, and accepting checks it again: the person
+/// may have withdrawn it since.
 pub fn step(
     from: ReferralStatus,
     action: ReferralAction,
@@ -488,6 +493,10 @@ pub fn step(
                 scope: scope.code(),
             });
         }
+    }
+    if action == ReferralAction::Accept {
+        let recipient = recipient.ok_or(ReferralError::NoRecipient)?;
+        check_consent(service, recipient, consents, at)?;
     }
     Ok(*to)
 }
@@ -547,13 +556,15 @@ pub struct ReferralStep {
 pub struct Referral {
     #[serde(flatten)]
     pub meta: Meta,
-    pub person_id: Uuid,
+    /// Withheld from the receiving organisation until it may see the person
+    /// ([`super::shared::recipient_sees_person`]), as are `reason` and `screening_id`.
+    pub person_id: Option<Uuid>,
     /// The referring organisation.
     pub organisation_id: Option<Uuid>,
     pub recipient_id: Option<Uuid>,
     pub service: Service,
     pub urgency: Urgency,
-    pub reason: String,
+    pub reason: Option<String>,
     pub status: ReferralStatus,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]

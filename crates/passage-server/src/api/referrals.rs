@@ -60,7 +60,9 @@ pub async fn of_person(
 }
 
 /// Referrals the caller's organisation made or received, earliest due first;
-/// `overdue=true` gives the overdue queue.
+/// `overdue=true` gives the overdue queue. A referral received and not accepted (or whose
+/// consent is no longer in force) comes without the person's id, the reason or the
+/// screening: what a decision needs, never who the person is.
 #[utoipa::path(get, path = "/api/v1/referrals", tag = "protection", params(ReferralQuery),
     responses((status = 200, body = Vec<Referral>), (status = 403, body = Problem)))]
 pub async fn list(
@@ -77,6 +79,9 @@ pub async fn list(
     Ok(Json(app.store.referrals(&p, &filter).await?))
 }
 
+/// A referral. The receiving organisation reads it as in the listing: without the
+/// person's id, the reason or the screening until it accepts, and while the consent the
+/// service needs is in force.
 #[utoipa::path(get, path = "/api/v1/referrals/{id}", tag = "protection", params(("id" = Uuid, Path)),
     responses((status = 200, body = Referral), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn read(
@@ -93,7 +98,8 @@ pub async fn read(
 
 /// A step on a referral: `send` or `cancel` by the referring organisation; `accept`,
 /// `decline` (with a reason) or `complete` by the receiving one. Sending to trafficking,
-/// SGBV, torture or tracing services needs the person's consent for that recipient.
+/// SGBV, torture or tracing services needs the person's consent for that recipient, and
+/// so does accepting: consent withdrawn since sending is 409.
 #[utoipa::path(post, path = "/api/v1/referrals/{id}/steps", tag = "protection", params(("id" = Uuid, Path)),
     request_body = ReferralStep,
     responses((status = 200, body = Referral), (status = 403, body = Problem), (status = 404, body = Problem),
@@ -108,7 +114,8 @@ pub async fn step(
 }
 
 /// The person as the receiving organisation sees them once it has accepted: exactly the
-/// fields the service needs.
+/// fields the service needs, and only while the consent the service needs is in force
+/// (409 otherwise).
 #[utoipa::path(get, path = "/api/v1/referrals/{id}/person", tag = "protection", params(("id" = Uuid, Path)),
     responses((status = 200, body = SharedPerson), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn person(

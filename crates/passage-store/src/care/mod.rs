@@ -7,3 +7,4 @@ mod shelter;
 mod tracing;
 
 pub use assistance::DistributionFilter;
+pub use tracing::OpenTracingRequest;

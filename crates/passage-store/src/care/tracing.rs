@@ -1,6 +1,7 @@
 //! Tracing requests and the candidates the matching engine found for them. Candidates go
-//! to a caseworker, never to the requester; the outcome is recorded, and reunification
-//! links the households.
+//! to a caseworker, never to the requester; another organisation's request shows only
+//! whose it is and the score, never what it says; the outcome is recorded, and
+//! reunification links the households.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
 use passage_domain::access::{Action, Principal, Resource, Scope};
@@ -32,9 +33,62 @@ fn kind_of(s: &str) -> Option<MatchKind> {
         .find(|k| kind_code(*k) == s)
 }
 
+/// An open request to compare a new one with, and whose it is.
+pub struct OpenTracingRequest {
+    pub id: Uuid,
+    pub organisation_id: Option<Uuid>,
+    pub organisation: String,
+    pub details: TracingRequestDetails,
+}
+
+/// How a request filed without an organisation (by the local operator) is named.
+const NO_ORGANISATION: &str = "the local operator";
+
+/// The organisation that filed request `id` and its name; None if there is no such
+/// request.
+async fn owner_of(
+    c: &mut AnyConnection,
+    id: Uuid,
+) -> Result<Option<(Option<Uuid>, String)>, StoreError> {
+    let row = sqlx::query(
+        "SELECT r.organisation_id, o.name FROM tracing_requests r \
+         LEFT JOIN organisations o ON o.id = r.organisation_id WHERE r.id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(&mut *c)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let org: Option<String> = row.try_get("organisation_id")?;
+    let name: Option<String> = row.try_get("name")?;
+    Ok(Some((
+        org.as_deref().map(sql::uuid).transpose()?,
+        name.unwrap_or_else(|| NO_ORGANISATION.to_owned()),
+    )))
+}
+
+/// A candidate as the organisation that filed the request may see it
+/// ([`TracingMatch::seen_by`]).
+async fn seen_by(
+    c: &mut AnyConnection,
+    m: TracingMatch,
+    filer: Option<Uuid>,
+) -> Result<TracingMatch, StoreError> {
+    if m.kind != MatchKind::Request {
+        return Ok(m);
+    }
+    Ok(match owner_of(c, m.id).await? {
+        Some((owner, name)) => m.seen_by(filer, owner, &name),
+        None => TracingMatch::other_organisation_request(m.id, m.probability, "an organisation"),
+    })
+}
+
 async fn decode(c: &mut AnyConnection, row: &AnyRow) -> Result<TracingRequest, StoreError> {
     let m = meta(row)?;
     let status = sql::text(row, "status")?;
+    let filer: Option<String> = row.try_get("organisation_id")?;
+    let filer = filer.as_deref().map(sql::uuid).transpose()?;
     let rows = sqlx::query(
         "SELECT candidate_kind, candidate_id, probability, explanation FROM tracing_matches WHERE request_id = $1 \
          ORDER BY probability DESC, candidate_id",
@@ -45,13 +99,15 @@ async fn decode(c: &mut AnyConnection, row: &AnyRow) -> Result<TracingRequest, S
     let mut matches = Vec::with_capacity(rows.len());
     for r in &rows {
         let kind = sql::text(r, "candidate_kind")?;
-        matches.push(TracingMatch {
+        let found = TracingMatch {
             kind: kind_of(&kind)
                 .ok_or_else(|| StoreError::Corrupt(format!("match kind {kind}")))?,
             id: sql::uuid(&sql::text(r, "candidate_id")?)?,
             probability: r.try_get("probability")?,
             explanation: sql::text(r, "explanation")?,
-        });
+        };
+        // Also for candidates stored before other organisations' requests were hidden.
+        matches.push(seen_by(c, found, filer).await?);
     }
     Ok(TracingRequest {
         meta: m,
@@ -64,7 +120,8 @@ async fn decode(c: &mut AnyConnection, row: &AnyRow) -> Result<TracingRequest, S
     })
 }
 
-const COLUMNS: &str = "id, details, status, outcome, filed_by, version, created_at, updated_at";
+const COLUMNS: &str =
+    "id, organisation_id, details, status, outcome, filed_by, version, created_at, updated_at";
 
 async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<TracingRequest, StoreError> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -129,6 +186,7 @@ impl Store {
                     .execute(&mut *c)
                     .await?;
                     for m in matches {
+                        let m = seen_by(c, m.clone(), p.organisation_id).await?;
                         sqlx::query(
                             "INSERT INTO tracing_matches (request_id, candidate_kind, candidate_id, probability, explanation, found_at) \
                              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -200,18 +258,33 @@ impl Store {
         Ok(out)
     }
 
-    /// Earlier open requests (of any organisation) to compare a new one with: the sought
-    /// persons only, for the matching engine.
+    /// Earlier open requests (of any organisation) to compare a new one with, for the
+    /// matching engine, with whose each is. What another organisation's request says
+    /// never reaches the caller: candidates are stored and read as
+    /// [`TracingMatch::seen_by`] says.
     pub async fn open_tracing_requests(
         &self,
         p: &Principal,
-    ) -> Result<Vec<(Uuid, TracingRequestDetails)>, StoreError> {
+    ) -> Result<Vec<OpenTracingRequest>, StoreError> {
         require(p, Action::Create, Resource::TracingRequest)?;
-        let rows = sqlx::query("SELECT id, details FROM tracing_requests WHERE status = 'open' ORDER BY created_at LIMIT 5000")
-            .fetch_all(&self.read)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT r.id, r.organisation_id, o.name, r.details FROM tracing_requests r \
+             LEFT JOIN organisations o ON o.id = r.organisation_id \
+             WHERE r.status = 'open' ORDER BY r.created_at LIMIT 5000",
+        )
+        .fetch_all(&self.read)
+        .await?;
         rows.iter()
-            .map(|r| Ok((sql::uuid(&sql::text(r, "id")?)?, sql::json(r, "details")?)))
+            .map(|r| {
+                let org: Option<String> = r.try_get("organisation_id")?;
+                let name: Option<String> = r.try_get("name")?;
+                Ok(OpenTracingRequest {
+                    id: sql::uuid(&sql::text(r, "id")?)?,
+                    organisation_id: org.as_deref().map(sql::uuid).transpose()?,
+                    organisation: name.unwrap_or_else(|| NO_ORGANISATION.to_owned()),
+                    details: sql::json(r, "details")?,
+                })
+            })
             .collect()
     }
 

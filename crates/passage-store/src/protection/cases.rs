@@ -60,7 +60,7 @@ fn decode(row: &AnyRow) -> Result<Case, StoreError> {
 }
 
 /// The case with its steps, lifts and (for returns) the conditions that hold now; the
-/// reasons given at each step only for a full view.
+/// reasons given at each step and for each lift only for a full view.
 pub(super) async fn fetch(
     c: &mut AnyConnection,
     id: Uuid,
@@ -88,9 +88,7 @@ pub(super) async fn fetch(
             outcome: outcome.as_deref().and_then(Outcome::from_code),
             actor: sql::text(r, "actor")?,
             at: sql::parse_ts(&sql::text(r, "at")?)?,
-            reason: (view == CaseView::Full)
-                .then(|| sql::text(r, "reason"))
-                .transpose()?,
+            reason: Some(sql::text(r, "reason")?),
         });
     }
     if case.kind == ProcedureKind::Return {
@@ -99,7 +97,7 @@ pub(super) async fn fetch(
             case.blocked_by = facts::conditions(c, case.person_id).await?;
         }
     }
-    Ok(case)
+    Ok(view.case(case))
 }
 
 async fn kind_of(c: &mut AnyConnection, id: Uuid) -> Result<ProcedureKind, StoreError> {

@@ -34,7 +34,7 @@ fn decode(row: &AnyRow) -> Result<HoldLift, StoreError> {
         case_id: sql::uuid(&sql::text(row, "case_id")?)?,
         condition: sql::text(row, "condition")?,
         requested_by: sql::text(row, "requested_by")?,
-        request_reason: sql::text(row, "request_reason")?,
+        request_reason: Some(sql::text(row, "request_reason")?),
         approved: approved.map(|a| a != 0),
         decided_by: row.try_get("decided_by")?,
         decision_reason: row.try_get("decision_reason")?,
@@ -93,7 +93,7 @@ impl Store {
         new: NewHoldLift,
     ) -> Result<HoldLift, StoreError> {
         let scope = require(p, Action::Create, Resource::HoldLift)?;
-        case_access(p, Action::Read, ProcedureKind::Return)?;
+        let (_, view) = case_access(p, Action::Read, ProcedureKind::Return)?;
         let audit = vec![AuditEntry::by(
             p,
             Action::Create,
@@ -102,7 +102,7 @@ impl Store {
             serde_json::json!({"case_id": case_id, "condition": new.condition}),
         )];
         self.writer
-            .write_audited((case_id, new, p.clone(), scope), audit, |c, (case_id, new, p, scope)| {
+            .write_audited((case_id, new, p.clone(), scope, view), audit, |c, (case_id, new, p, scope, view)| {
                 Box::pin(async move {
                     ensure_visible(c, "cases", "case", *case_id, *scope, p).await?;
                     let case = cases::fetch(c, *case_id, CaseView::StateOnly).await?;
@@ -133,7 +133,7 @@ impl Store {
                     .execute(&mut *c)
                     .await?;
                     history::record(c, "hold_lift", id, "requested", 1, p.at, &serde_json::json!({"case_id": case_id, "condition": new.condition})).await?;
-                    Ok(fetch(c, id).await?.0)
+                    Ok(view.hold_lift(fetch(c, id).await?.0))
                 })
             })
             .await
@@ -148,6 +148,7 @@ impl Store {
         d: HoldLiftDecision,
     ) -> Result<HoldLift, StoreError> {
         let scope = require(p, Action::Update, Resource::HoldLift)?;
+        let (_, view) = case_access(p, Action::Read, ProcedureKind::Return)?;
         let audit = vec![AuditEntry::by(
             p,
             Action::Update,
@@ -156,7 +157,7 @@ impl Store {
             serde_json::json!({"approve": d.approve}),
         )];
         self.writer
-            .write_audited((id, d, p.clone(), scope), audit, |c, (id, d, p, scope)| {
+            .write_audited((id, d, p.clone(), scope, view), audit, |c, (id, d, p, scope, view)| {
                 Box::pin(async move {
                     ensure_visible(c, "hold_lifts", "hold lift", *id, *scope, p).await?;
                     let (lift, person_id, requester) = fetch(c, *id).await?;
@@ -166,7 +167,7 @@ impl Store {
                     let (Some(decider), Some(requester)) = (p.user_id, requester) else {
                         return Err(StoreError::Refused("lifting a hold takes two identified users: the requester and a supervisor".into()));
                     };
-                    let request = LiftRequest { condition_key: lift.condition.clone(), requested_by: requester, reason: lift.request_reason.clone() };
+                    let request = LiftRequest { condition_key: lift.condition.clone(), requested_by: requester, reason: lift.request_reason.clone().unwrap_or_default() };
                     if d.approve {
                         check_decision(&request, decider, &p.roles, &d.reason).map_err(|e| StoreError::Refused(e.to_string()))?;
                     } else if d.reason.trim().is_empty() {
@@ -190,7 +191,7 @@ impl Store {
                     }
                     let detail = serde_json::json!({"approved": d.approve, "by": p.name, "condition": lift.condition});
                     history::record(c, "hold_lift", *id, "decided", lift.meta.version + 1, p.at, &detail).await?;
-                    Ok(fetch(c, *id).await?.0)
+                    Ok(view.hold_lift(fetch(c, *id).await?.0))
                 })
             })
             .await

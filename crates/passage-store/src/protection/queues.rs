@@ -8,7 +8,7 @@ use passage_domain::protection::screening::ADULT_AGE;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-use super::{guard, lifts};
+use super::{guard, lifts, referrals};
 use crate::Store;
 use crate::error::StoreError;
 use crate::scope::{require, visible};
@@ -28,8 +28,8 @@ fn item(
     since: time::OffsetDateTime,
 ) -> QueueItem {
     QueueItem {
-        person_id,
-        name: d.display_name(),
+        person_id: Some(person_id),
+        name: Some(d.display_name()),
         what,
         since,
         due_at: None,
@@ -156,25 +156,40 @@ impl Store {
                 ..Default::default()
             };
             drop(c);
+            // Each referral as the caller reads it: a receiving organisation that may not
+            // see the person yet gets neither their id nor their name.
             let overdue = self.referrals(p, &filter).await?;
             c = self.read.acquire().await?;
             let mut items = Vec::with_capacity(overdue.len());
             for r in overdue {
-                let d = details(&mut c, r.person_id).await?;
-                let mut it = item(
-                    r.person_id,
-                    &d,
-                    format!(
+                let (person_id, name) = match r.person_id {
+                    None => (None, None),
+                    Some(id) if referrals::received(&r, scope) => {
+                        match referrals::shared_with_recipient(&mut c, &r, p.at).await {
+                            Ok(shared) => (Some(id), shared.display_name()),
+                            // Consent withdrawn since the referral was read.
+                            Err(StoreError::Refused(_)) => (None, None),
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    Some(id) => (Some(id), Some(details(&mut c, id).await?.display_name())),
+                };
+                seen.extend(person_id);
+                items.push(QueueItem {
+                    person_id,
+                    name,
+                    what: format!(
                         "{} referral overdue ({})",
                         r.service.code(),
                         r.status.code()
                     ),
-                    r.meta.created_at,
-                );
-                it.due_at = Some(r.due_at);
-                it.referral_id = Some(r.meta.id);
-                seen.push(r.person_id);
-                items.push(it);
+                    since: r.meta.created_at,
+                    due_at: Some(r.due_at),
+                    case_id: None,
+                    referral_id: Some(r.meta.id),
+                    hold_lift_id: None,
+                    conditions: Vec::new(),
+                });
             }
             q.overdue_referrals = Some(items);
         }
@@ -299,7 +314,9 @@ impl Store {
                     &d,
                     format!(
                         "lift `{}` asked by {}: {}",
-                        lift.condition, lift.requested_by, lift.request_reason
+                        lift.condition,
+                        lift.requested_by,
+                        lift.request_reason.as_deref().unwrap_or_default()
                     ),
                     lift.meta.created_at,
                 );

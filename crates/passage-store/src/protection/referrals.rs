@@ -1,6 +1,7 @@
 //! Referrals between organisations. The referring organisation sees a referral with the
-//! person; the receiving organisation sees it once sent, and, once it accepts, exactly the
-//! fields of the person its service needs.
+//! person; the receiving organisation sees it once sent, without who the person is, and,
+//! once it accepts and while the consent the service needs is in force, the person's id,
+//! the reason and exactly the fields of the person its service needs.
 
 // SQL built at run time is assembled from constant text only; values are always bound.
 use passage_domain::access::{Action, Principal, Resource, Scope};
@@ -8,7 +9,9 @@ use passage_domain::protection::referral::{
     NewReferral, Referral, ReferralAction, ReferralStatus, ReferralStep, Service, Side, Urgency,
     due_at, step,
 };
-use passage_domain::protection::shared::{SharedPerson, shared_view};
+use passage_domain::protection::shared::{
+    SharedPerson, as_received, recipient_sees_person, shared_view,
+};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use time::OffsetDateTime;
@@ -39,14 +42,14 @@ fn decode(row: &AnyRow, now: OffsetDateTime) -> Result<Referral, StoreError> {
     let consent: Option<String> = row.try_get("consent_required")?;
     Ok(Referral {
         meta: meta(row)?,
-        person_id: sql::uuid(&code("person_id")?)?,
+        person_id: Some(sql::uuid(&code("person_id")?)?),
         organisation_id: opt_uuid("organisation_id")?,
         recipient_id: opt_uuid("recipient_id")?,
         service: Service::from_code(&service)
             .ok_or_else(|| StoreError::Corrupt(format!("service {service}")))?,
         urgency: Urgency::from_code(&urgency)
             .ok_or_else(|| StoreError::Corrupt(format!("urgency {urgency}")))?,
-        reason: code("reason")?,
+        reason: Some(code("reason")?),
         status: ReferralStatus::from_code(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("referral status {status}")))?,
         due_at: sql::parse_ts(&code("due_at")?)?,
@@ -59,6 +62,60 @@ fn decode(row: &AnyRow, now: OffsetDateTime) -> Result<Referral, StoreError> {
         created_by: code("created_by")?,
     }
     .at(now))
+}
+
+/// The person a referral read in full is about.
+fn person_of(r: &Referral) -> Result<Uuid, StoreError> {
+    r.person_id
+        .ok_or_else(|| StoreError::Corrupt(format!("referral {} without a person", r.meta.id)))
+}
+
+/// Whether the principal reads `r` as its receiving organisation.
+pub(super) fn received(r: &Referral, scope: Scope) -> bool {
+    matches!(scope, Scope::Organisation(org) if r.recipient_id == Some(org))
+        && r.status != ReferralStatus::Proposed
+}
+
+/// The referral as the principal reads it: in full on the referring side, as
+/// [`as_received`] says on the receiving side.
+async fn as_seen(
+    c: &mut AnyConnection,
+    r: Referral,
+    side: Option<Side>,
+    at: OffsetDateTime,
+) -> Result<Referral, StoreError> {
+    if side != Some(Side::Receiving) {
+        return Ok(r);
+    }
+    let consents = consents::of_person(c, person_of(&r)?).await?;
+    let sees = recipient_sees_person(&r, &consents, at).is_ok();
+    Ok(as_received(r, sees))
+}
+
+/// What the receiving organisation of `r` sees of the person now: the service's shared
+/// fields, or why nothing (not accepted yet, or the consent the service needs is gone).
+pub(super) async fn shared_with_recipient(
+    c: &mut AnyConnection,
+    r: &Referral,
+    at: OffsetDateTime,
+) -> Result<SharedPerson, StoreError> {
+    let person_id = person_of(r)?;
+    let consents = consents::of_person(c, person_id).await?;
+    recipient_sees_person(r, &consents, at).map_err(|e| StoreError::Refused(e.to_string()))?;
+    shared(c, r).await
+}
+
+/// The service's shared fields of the person behind `r`, whoever asks.
+async fn shared(c: &mut AnyConnection, r: &Referral) -> Result<SharedPerson, StoreError> {
+    let person_id = person_of(r)?;
+    let details = person_details(c, person_id).await?;
+    let active: Vec<_> = needs::of_person(c, person_id)
+        .await?
+        .into_iter()
+        .filter(|n| n.active)
+        .map(|n| n.code)
+        .collect();
+    Ok(shared_view(r.meta.id, r.service, &details, &active))
 }
 
 async fn fetch(
@@ -92,10 +149,10 @@ async fn visible_referral(
         return Ok((r, None));
     }
     let mine = p.organisation_id;
-    if r.recipient_id.is_some() && r.recipient_id == mine && r.status != ReferralStatus::Proposed {
+    if received(&r, scope) {
         return Ok((r, Some(Side::Receiving)));
     }
-    match ensure_visible(c, "persons", "person", r.person_id, scope, p).await {
+    match ensure_visible(c, "persons", "person", person_of(&r)?, scope, p).await {
         // The referring side is the organisation that made the referral; another that sees
         // the person through an agreement reads it, and may not act on it.
         Ok(()) if r.organisation_id == mine => Ok((r, Some(Side::Referring))),
@@ -237,7 +294,7 @@ impl Store {
         let scope = require(p, Action::Read, Resource::Referral)?;
         let mut conn = self.read.acquire().await?;
         let found = match visible_referral(&mut conn, id, scope, p).await {
-            Ok((r, _)) => Some(r),
+            Ok((r, side)) => Some(as_seen(&mut conn, r, side, p.at).await?),
             Err(StoreError::NotFound { .. }) => None,
             Err(e) => return Err(e),
         };
@@ -315,18 +372,24 @@ impl Store {
             " ORDER BY due_at, id LIMIT ?",
             Arg::Int(i64::from(f.limit.clamp(1, 500))),
         );
-        let rows = b.query().fetch_all(&self.read).await?;
-        let found = rows
-            .iter()
-            .map(|r| decode(r, p.at))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut conn = self.read.acquire().await?;
+        let rows = b.query().fetch_all(&mut *conn).await?;
+        let mut found = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let r = decode(row, p.at)?;
+            let side = received(&r, scope).then_some(Side::Receiving);
+            found.push(as_seen(&mut conn, r, side, p.at).await?);
+        }
+        drop(conn);
         self.audit_reads(p, Resource::Referral, found.iter().map(|r| r.meta.id))
             .await?;
         Ok(found)
     }
 
     /// The person as the receiving organisation of an accepted referral sees them: the
-    /// fields its service needs. Refused before acceptance and after a decline.
+    /// fields its service needs. Refused before acceptance, after a decline, and whenever
+    /// the consent the service needs is not in force for the recipient at the time of
+    /// reading.
     pub async fn referred_person(
         &self,
         p: &Principal,
@@ -335,27 +398,15 @@ impl Store {
         let scope = require(p, Action::Read, Resource::Referral)?;
         let mut conn = self.read.acquire().await?;
         let (r, side) = visible_referral(&mut conn, id, scope, p).await?;
-        if side == Some(Side::Receiving)
-            && !matches!(
-                r.status,
-                ReferralStatus::Accepted | ReferralStatus::Completed
-            )
-        {
-            return Err(StoreError::Refused(format!(
-                "referral {id} is {}: the person's details are shared once it is accepted",
-                r.status.code()
-            )));
-        }
-        let details = person_details(&mut conn, r.person_id).await?;
-        let active: Vec<_> = needs::of_person(&mut conn, r.person_id)
-            .await?
-            .into_iter()
-            .filter(|n| n.active)
-            .map(|n| n.code)
-            .collect();
+        let view = if side == Some(Side::Receiving) {
+            shared_with_recipient(&mut conn, &r, p.at).await?
+        } else {
+            shared(&mut conn, &r).await?
+        };
         drop(conn);
-        self.audit_reads(p, Resource::Person, [r.person_id]).await?;
-        Ok(shared_view(id, r.service, &details, &active))
+        self.audit_reads(p, Resource::Person, [person_of(&r)?])
+            .await?;
+        Ok(view)
     }
 }
 
@@ -396,7 +447,7 @@ async fn take_step(
         (ReferralAction::Send, Some(r)) => Some(r),
         _ => current.recipient_id,
     };
-    let consents = consents::of_person(c, current.person_id).await?;
+    let consents = consents::of_person(c, person_of(&current)?).await?;
     let to = step(
         current.status,
         s.action,
@@ -443,5 +494,6 @@ async fn take_step(
         &detail,
     )
     .await?;
-    fetch(c, id, p.at).await
+    let after = fetch(c, id, p.at).await?;
+    as_seen(c, after, side, p.at).await
 }

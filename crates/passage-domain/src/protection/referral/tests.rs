@@ -130,12 +130,12 @@ fn an_open_referral_past_due_is_overdue_whatever_its_step() {
             created_at: NOW,
             updated_at: NOW,
         },
-        person_id: Uuid::from_u128(2),
+        person_id: Some(Uuid::from_u128(2)),
         organisation_id: None,
         recipient_id: Some(RECIPIENT),
         service: Service::ChildProtection,
         urgency: Urgency::Urgent,
-        reason: "child alone".into(),
+        reason: Some("child alone".into()),
         status: ReferralStatus::Sent,
         due_at: due_at(NOW, 24),
         overdue: false,
@@ -151,4 +151,37 @@ fn an_open_referral_past_due_is_overdue_whatever_its_step() {
         ..r
     };
     assert!(!done.at(NOW + Duration::hours(25)).overdue);
+}
+
+#[test]
+fn accepting_checks_again_that_the_consent_is_in_force() {
+    let accept = |consents: &[Consent]| {
+        step(
+            ReferralStatus::Sent,
+            ReferralAction::Accept,
+            None,
+            Some(RECIPIENT),
+            Service::AntiTrafficking,
+            consents,
+            NOW,
+        )
+    };
+    let given = consent(ConsentScope::Trafficking);
+    assert_eq!(
+        accept(std::slice::from_ref(&given)),
+        Ok(ReferralStatus::Accepted)
+    );
+    let withdrawn = Consent {
+        withdrawn_at: Some(NOW),
+        withdrawn_by: Some("officer".into()),
+        ..given
+    };
+    let err = accept(&[withdrawn]).unwrap_err();
+    assert!(matches!(err, ReferralError::ConsentGone(_)), "{err:?}");
+    assert!(
+        err.to_string().contains(&format!(
+            "consent for trafficking referrals to organisation {RECIPIENT} is not in force"
+        )),
+        "{err}"
+    );
 }
