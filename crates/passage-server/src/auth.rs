@@ -126,7 +126,8 @@ impl Throttle {
     }
 }
 
-fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+/// The value of cookie `name`, if the request sends it.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
     parts
         .headers
         .get_all(header::COOKIE)
@@ -136,6 +137,25 @@ fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
+}
+
+/// The person logged in with the session cookie, with their session's CSRF token; None
+/// without a live session. For the web pages, which check the token in their forms.
+pub async fn session_of(
+    parts: &Parts,
+    app: &AppState,
+) -> Result<Option<(Principal, String)>, ApiError> {
+    let Some(session) = cookie(parts, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let found = app
+        .store
+        .session(&digest(session), app.clock.now(), app.auth.idle)
+        .await?;
+    Ok(found.map(|(mut p, csrf)| {
+        p.context = context(parts);
+        (p, csrf)
+    }))
 }
 
 /// The authenticated caller of a request.

@@ -225,30 +225,39 @@ async fn healthz(State(app): State<AppState>) -> impl IntoResponse {
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = api().split_for_parts();
-    let doc = Arc::new(doc);
-    api.route(
-        "/api/v1/openapi.json",
-        get(move || async move { Json(doc.as_ref().clone()) }),
-    )
-    .route("/healthz", get(healthz))
-    .fallback(|| async { ApiError::not_found("this path") })
-    .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-    .layer(DefaultBodyLimit::max(BODY_LIMIT))
-    .layer(TraceLayer::new_for_http())
-    .layer(PropagateRequestIdLayer::x_request_id())
-    .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-    .with_state(state)
+    router_with(state, Router::new())
 }
 
-/// Serves `router` on `listener` until `shutdown` completes.
+/// The API with other routes beside it (the browser pages), sharing its state, limits
+/// and request ids.
+pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
+    let (api, doc) = api().split_for_parts();
+    let doc = Arc::new(doc);
+    api.merge(pages)
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { Json(doc.as_ref().clone()) }),
+        )
+        .route("/healthz", get(healthz))
+        .fallback(|| async { ApiError::not_found("this path") })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serves the API and `pages` on `listener` until `shutdown` completes.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
+    pages: Router<AppState>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let refresh = state.matcher.clone().spawn_refresh(state.store.clone());
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app =
+        router_with(state, pages).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;

@@ -184,9 +184,14 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
         matcher: std::sync::Arc::new(passage_server::matcher::Matcher::load(store).await?),
         population: Default::default(),
     };
-    let server = tokio::spawn(passage_server::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
+    let server = tokio::spawn(passage_server::serve(
+        listener,
+        state,
+        passage_web::pages(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
         .build()?;

@@ -321,7 +321,7 @@ async fn serve(
         matcher: std::sync::Arc::new(passage_server::matcher::Matcher::load(&store).await?),
         population: Default::default(),
     };
-    passage_server::serve(listener, state, shutdown()).await?;
+    passage_server::serve(listener, state, passage_web::pages(), shutdown()).await?;
     store.close().await;
     Ok(())
 }

@@ -38,23 +38,34 @@ pub async fn login(
     State(app): State<AppState>,
     Body(login): Body<Login>,
 ) -> Result<(HeaderMap, Json<SessionInfo>), ApiError> {
+    let (headers, info) = start(&app, &login.username, &login.password).await?;
+    Ok((headers, Json(info)))
+}
+
+/// Checks a password and starts a session: the `Set-Cookie` header and who logged in
+/// (with the CSRF token). The web pages log in through this too.
+pub async fn start(
+    app: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<(HeaderMap, SessionInfo), ApiError> {
     let now = app.clock.now();
-    let creds = app.store.credentials(login.username.trim()).await?;
+    let creds = app.store.credentials(username.trim()).await?;
     let Some(creds) = creds else {
-        auth::verify_password(&login.password, auth::decoy_hash());
-        tokio::time::sleep(app.throttle.failed(login.username.trim())).await;
+        auth::verify_password(password, auth::decoy_hash());
+        tokio::time::sleep(app.throttle.failed(username.trim())).await;
         return Err(ApiError::Unauthorized);
     };
     let locked = creds.user.locked_until.is_some_and(|until| until > now);
-    let matches = auth::verify_password(&login.password, &creds.password_hash);
+    let matches = auth::verify_password(password, &creds.password_hash);
     if !matches || locked || creds.user.disabled {
         if !matches {
             app.store.login_failed(creds.user.meta.id, now).await?;
         }
-        tokio::time::sleep(app.throttle.failed(login.username.trim())).await;
+        tokio::time::sleep(app.throttle.failed(username.trim())).await;
         return Err(ApiError::Unauthorized);
     }
-    app.throttle.succeeded(login.username.trim());
+    app.throttle.succeeded(username.trim());
     let token = auth::new_secret("").map_err(|_| ApiError::Unavailable)?;
     let csrf = auth::new_secret("").map_err(|_| ApiError::Unavailable)?;
     app.store
@@ -85,7 +96,7 @@ pub async fn login(
         roles: creds.user.roles,
         csrf_token: Some(csrf),
     };
-    Ok((headers, Json(info)))
+    Ok((headers, info))
 }
 
 /// Who is calling.
@@ -108,6 +119,14 @@ pub async fn logout(
     Caller(_): Caller,
     headers: HeaderMap,
 ) -> Result<(axum::http::StatusCode, HeaderMap), ApiError> {
+    Ok((
+        axum::http::StatusCode::NO_CONTENT,
+        end(&app, &headers).await?,
+    ))
+}
+
+/// Ends the session whose cookie `headers` carry; returns the header that clears it.
+pub async fn end(app: &AppState, headers: &HeaderMap) -> Result<HeaderMap, ApiError> {
     let token = headers
         .get_all(header::COOKIE)
         .iter()
@@ -124,5 +143,5 @@ pub async fn logout(
         header::SET_COOKIE,
         HeaderValue::from_static("passage_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
     );
-    Ok((axum::http::StatusCode::NO_CONTENT, out))
+    Ok(out)
 }
