@@ -108,19 +108,27 @@ test("a wrong password is refused and says so; the right one opens the home page
   await p.context().close();
 });
 
-test("the dashboard draws its five charts, withheld numbers marked in words", async () => {
+test("the dashboard draws its six charts, withheld numbers marked in words", async () => {
   const p = await page();
   await logIn(p, "data_analyst.aceh");
   await p.getByRole("link", { name: "Dashboard" }).click();
   const charts = p.locator("figure.chart svg");
-  assert.equal(await charts.count(), 5);
-  for (let i = 0; i < 5; i++) {
+  assert.equal(await charts.count(), 6);
+  for (let i = 0; i < 6; i++) {
     const box = await charts.nth(i).boundingBox();
     assert.ok(box && box.width > 100 && box.height > 10, `chart ${i} is drawn`);
   }
-  const pyramid = p.getByRole("img", { name: "Population by sex and age" });
-  assert.ok((await pyramid.locator("rect").count()) >= 6, "the pyramid has bars");
-  assert.match(await p.locator("main").innerText(), /<5|withheld/);
+  const values = async (name) =>
+    p.getByRole("img", { name }).locator("text.value").allTextContents();
+  // The demo's landing: 600 people registered from it; the rescue: 9 dead, 22 missing.
+  assert.ok((await values("People arriving, by month")).includes("600"), "the landing is counted");
+  const lost = await values("Dead and missing, by route");
+  assert.ok(lost.includes("9") && lost.includes("22"), `dead and missing: ${lost}`);
+  const pyramid = (await values("Population by sex and age")).filter((v) => /^\d+$/.test(v));
+  const people = pyramid.reduce((sum, v) => sum + Number(v), 0);
+  assert.ok(people > 300, `the pyramid counts the people registered one by one: ${pyramid}`);
+  const cases = await values("Cases by procedure");
+  assert.ok(cases.some((v) => v === "<5" || v === "x"), `a small number is withheld: ${cases}`);
   await axe(p, "the dashboard");
   await p.screenshot({ path: join(shots, "dashboard.png"), fullPage: true });
   await p.context().close();
@@ -159,6 +167,8 @@ test("a role without statistics is told so on the dashboard, and can log out", a
   await logIn(p, "registration_clerk.aceh");
   await p.goto(`${base}/dashboard`);
   assert.match(await p.getByRole("alert").innerText(), /do not include statistics/);
+  const forged = await p.request.post(`${base}/logout`, { form: { csrf: "not the token" } });
+  assert.equal(forged.status(), 403, "a logout without the session's token is refused");
   await p.getByRole("button", { name: "Log out" }).click();
   await p.waitForURL(`${base}/login`);
   await p.goto(`${base}/dashboard`);

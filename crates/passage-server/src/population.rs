@@ -21,7 +21,10 @@ use time::{Date, OffsetDateTime};
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
-use crate::matcher::FEED_OVERLAP;
+/// How far behind the newest change the feed is read again before a count: rows are
+/// stamped when a request is made, and commit a little later, so a write stamped earlier
+/// can appear after a later one. Re-reading a row counts it the same way again.
+const FEED_OVERLAP: std::time::Duration = std::time::Duration::from_secs(60);
 
 const PAGE: u32 = 20_000;
 
@@ -143,6 +146,7 @@ impl Population {
         Self::catch_up(&mut followed, store, &|_| {}).await?;
         Ok(followed.index.count(&Question {
             registered_by: ask.registered_by.unix_timestamp(),
+            reference: day(ask.date),
             cuts: &cuts,
             organisations: orgs.as_deref(),
             by: ask.by,

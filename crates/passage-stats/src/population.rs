@@ -94,6 +94,8 @@ pub struct Breakdown {
 pub struct Question<'a> {
     /// Persons registered at or before this time.
     pub registered_by: i64,
+    /// The reference day: someone born (as age counts from) after it is of unknown age.
+    pub reference: i32,
     /// Bracket boundaries as day numbers, latest first: bracket `i` holds the people
     /// born after `cuts[i]` (and on or before `cuts[i - 1]`); people born on or before
     /// the last cut are in the last bracket, `cuts.len()`.
@@ -265,7 +267,7 @@ impl PopulationIndex {
             {
                 continue;
             }
-            let bracket = if row.born_on == UNKNOWN_BIRTH {
+            let bracket = if row.born_on == UNKNOWN_BIRTH || row.born_on > q.reference {
                 brackets - 1
             } else {
                 q.cuts.iter().take_while(|c| row.born_on <= **c).count() as u64
@@ -384,6 +386,7 @@ mod tests {
     fn question(by: Breakdown) -> Question<'static> {
         Question {
             registered_by: 1_000,
+            reference: 90,
             cuts: &[50, 20],
             organisations: None,
             by,
@@ -490,6 +493,7 @@ mod tests {
             let cuts = [70, 30];
             let q = Question {
                 registered_by: 10,
+                reference: 100,
                 cuts: &cuts,
                 organisations: None,
                 by: Breakdown { sex: by.0, age: by.1, nationality: by.2, ..Breakdown::default() },
@@ -506,6 +510,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn someone_born_after_the_reference_day_is_of_unknown_age() {
+        let mut ix = PopulationIndex::new();
+        ix.upsert(1, &person("PDE", "F", Some(95)));
+        let by = Breakdown {
+            age: true,
+            ..Breakdown::default()
+        };
+        assert_eq!(ix.count(&question(by))[0].bracket, None);
     }
 
     #[test]

@@ -487,7 +487,7 @@ impl Store {
                         h.breakdown = Breakdown::of(people.iter().map(|p| &p.details), today);
                         sqlx::query(
                             "UPDATE persons SET registration_level = $1, status = $2, version = version + 1, updated_at = $3 \
-                             WHERE household_id = $4 AND registration_level < $1",
+                             WHERE household_id = $4 AND registration_level < $1 AND status <> 'merged' AND anonymised_at IS NULL",
                         )
                         .bind(i64::from(u8::from(h.registration_level)))
                         .bind(PersonStatus::Active.code().to_owned())

@@ -91,19 +91,22 @@ impl Store {
     ) -> Result<Vec<CountedPerson>, StoreError> {
         let scope = require(p, Action::Read, Resource::Statistics)?;
         let mut b = Builder::new(
-            "SELECT id, version, updated_at, status, anonymised_at, registration_level, site_id, organisation_id, \
-             population_type, sex, first_nationality, born_on, created_at FROM persons WHERE 1 = 1",
+            // The household's level decides, as for the breakdowns: a person counts one by
+            // one exactly when their household is not counted through its breakdown.
+            "SELECT p.id, p.version, p.updated_at, p.status, p.anonymised_at, h.registration_level, p.site_id, \
+             p.organisation_id, p.population_type, p.sex, p.first_nationality, p.born_on, p.created_at \
+             FROM persons p JOIN households h ON h.id = p.household_id WHERE 1 = 1",
         );
         if let Some((at, id)) = after {
             // A range on the (updated_at, id) index first: an OR alone would scan every
             // person on SQLite.
-            b.push(" AND updated_at >= ?", Arg::Text(ts(at)));
-            b.push(" AND (updated_at > ?", Arg::Text(ts(at)));
-            b.push(" OR id > ?)", Arg::Text(id.to_string()));
+            b.push(" AND p.updated_at >= ?", Arg::Text(ts(at)));
+            b.push(" AND (p.updated_at > ?", Arg::Text(ts(at)));
+            b.push(" OR p.id > ?)", Arg::Text(id.to_string()));
         }
-        visible(&mut b, scope, "organisation_id", p);
+        visible(&mut b, scope, "p.organisation_id", p);
         b.push(
-            " ORDER BY updated_at, id LIMIT ?",
+            " ORDER BY p.updated_at, p.id LIMIT ?",
             Arg::Int(i64::from(limit)),
         );
         let rows = b.query().fetch_all(&self.read).await?;

@@ -1,5 +1,5 @@
 //! The dashboard: arrivals over time, the population pyramid, population types, the
-//! case pipeline and the dead and missing by route, each drawn from the statistics
+//! case and referral pipelines and the dead and missing by route, each drawn from the statistics
 //! tables after disclosure control (a withheld number is drawn as withheld), for a
 //! period, a site and a nationality.
 
@@ -8,9 +8,9 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use passage_domain::access::Principal;
 use passage_server::AppState;
-use passage_server::api::stats::{Kind, Period, TableQuery, long_table, request};
+use passage_server::api::stats::{Kind, Period, TableQuery, long_tables, request};
 use passage_server::problem::ApiError;
-use passage_stats::export::{Format, LongTable};
+use passage_stats::export::LongTable;
 use serde::Deserialize;
 use time::Date;
 
@@ -87,29 +87,47 @@ struct Asker<'a> {
 }
 
 impl Asker<'_> {
-    async fn table(&self, kind: Kind, by: &[&str]) -> Result<LongTable, ApiError> {
+    /// Tables of one kind asked together, protected as one (each a margin of the table
+    /// over all their dimensions), so the charts drawn from them cannot be played off
+    /// against each other.
+    async fn tables(&self, kind: Kind, tables: &[Vec<&str>]) -> Result<Vec<LongTable>, ApiError> {
+        let by: Vec<String> = tables.iter().map(|t| t.join(",")).collect();
         let q = TableQuery {
             date: Some(self.to),
             from: Some(self.from),
             period: Some(Period::Month),
-            by: Some(by.join(",")),
+            by: Some(by.join(";")),
             threshold: None,
             format: None,
             ages: None,
-            quasi: None,
             k: None,
         };
         let (req, policy) = request(kind, &q, self.to)?;
-        let (t, _, _) = long_table(
+        let (t, _, _) = long_tables(
             &self.app.store,
             &self.app.population,
             self.p,
             &req,
             &policy,
-            Format::Csv,
+            false,
         )
         .await?;
         Ok(t)
+    }
+
+    async fn table(&self, kind: Kind, by: &[&str]) -> Result<LongTable, ApiError> {
+        let mut t = self.tables(kind, &[by.to_vec()]).await?;
+        t.pop()
+            .ok_or_else(|| ApiError::not_found(format!("the table {by:?}")))
+    }
+}
+
+/// A table the visitor may not read leaves its chart out; any other failure is an error.
+fn allowed<T>(r: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
+    match r {
+        Ok(t) => Ok(Some(t)),
+        Err(ApiError::Forbidden(_)) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -138,20 +156,21 @@ pub(crate) async fn page(
         .filter(|d| *d <= to)
         .unwrap_or(to - time::Duration::days(365));
     let site = f.site.clone().unwrap_or_default().trim().to_uppercase();
+    // Codes as the tables write them: ISO3 in capitals, `stateless` and `unknown` not.
     let nationality = f.nationality.clone().unwrap_or_default().trim().to_owned();
+    let nationality = if nationality.len() == 3 {
+        nationality.to_uppercase()
+    } else {
+        nationality.to_lowercase()
+    };
     let asker = Asker {
         app: &app,
         p: &p,
         from,
         to,
     };
-    let mut charts = Vec::new();
-    let mut refused = None;
-    match draw(&asker, &tr, &site, &nationality).await {
-        Ok(drawn) => charts = drawn,
-        Err(ApiError::Forbidden(_)) => refused = Some(tr.t("dashboard-not-for-role")),
-        Err(e) => return Err(e),
-    }
+    let charts = draw(&asker, &tr, &site, &nationality).await?;
+    let refused = charts.is_empty().then(|| tr.t("dashboard-not-for-role"));
     let page = Dashboard {
         frame: Frame {
             tr,
@@ -195,92 +214,122 @@ async fn draw(
         by.push("site");
         filter.push(("site", site));
     }
-    let t = asker.table(Kind::Arrivals, &by).await?;
-    let bars: Vec<Bar> = rows(&t, &["period"], &filter)
-        .into_iter()
-        .map(|(v, shown)| Bar {
-            label: v.concat(),
-            shown,
-        })
-        .collect();
-    out.push(render(&Bars::new(
-        "arrivals",
-        &tr.t("chart-arrivals"),
-        &bars,
-    )));
+    if let Some(t) = allowed(asker.table(Kind::Arrivals, &by).await)? {
+        let bars: Vec<Bar> = rows(&t, &["period"], &filter)
+            .into_iter()
+            .map(|(v, shown)| Bar {
+                label: v.concat(),
+                shown,
+            })
+            .collect();
+        out.push(render(&Bars::new(
+            "arrivals",
+            &tr.t("chart-arrivals"),
+            &bars,
+        )));
+    }
 
-    // The pyramid.
-    let by: Vec<&str> = ["sex", "age"]
+    // The pyramid and the population types, protected together.
+    let pyramid_by: Vec<&str> = ["sex", "age"]
         .into_iter()
         .chain(population_by.iter().copied())
         .collect();
-    let t = asker.table(Kind::Population, &by).await?;
-    let cells = rows(&t, &["sex", "age"], &population_filter);
-    let shown = |sex: &str, age: &str| {
-        cells
-            .iter()
-            .find(|(v, _)| v[0] == sex && v[1] == age)
-            .map_or_else(|| "0".to_owned(), |(_, s)| s.clone())
-    };
-    let pyramid_rows: Vec<(String, Bar, Bar)> = ["0_4", "5_11", "12_17", "18_59", "60", "other"]
-        .iter()
-        .map(|age| {
-            let bar = |sex| Bar {
-                label: String::new(),
-                shown: shown(sex, age),
-            };
-            (label_of(tr, "age", age), bar("F"), bar("M"))
-        })
-        .collect();
-    out.push(render(&Pyramid::new(
-        &tr.t("chart-pyramid"),
-        &tr.t("sex-f"),
-        &tr.t("sex-m"),
-        &pyramid_rows,
-    )));
-
-    // Population types.
-    let by: Vec<&str> = std::iter::once("population_type")
+    let types_by: Vec<&str> = std::iter::once("population_type")
         .chain(population_by.iter().copied())
         .collect();
-    let t = asker.table(Kind::Population, &by).await?;
-    let bars: Vec<Bar> = rows(&t, &["population_type"], &population_filter)
-        .into_iter()
-        .map(|(v, shown)| Bar {
-            label: label_of(tr, "population-type", &v.concat().to_lowercase()),
-            shown,
-        })
-        .collect();
-    out.push(render(&Bars::new(
-        "types",
-        &tr.t("chart-population-types"),
-        &bars,
-    )));
+    let both = asker
+        .tables(Kind::Population, &[pyramid_by, types_by])
+        .await;
+    if let Some(tables) = allowed(both)?
+        && let [pyramid, types] = tables.as_slice()
+    {
+        let cells = rows(pyramid, &["sex", "age"], &population_filter);
+        let shown = |sex: &str, age: &str| {
+            cells
+                .iter()
+                .find(|(v, _)| v[0] == sex && v[1] == age)
+                .map_or_else(|| "0".to_owned(), |(_, s)| s.clone())
+        };
+        let pyramid_rows: Vec<(String, Bar, Bar)> =
+            ["0_4", "5_11", "12_17", "18_59", "60", "other"]
+                .iter()
+                .map(|age| {
+                    let bar = |sex| Bar {
+                        label: String::new(),
+                        shown: shown(sex, age),
+                    };
+                    (label_of(tr, "age", age), bar("F"), bar("M"))
+                })
+                .collect();
+        out.push(render(&Pyramid::new(
+            &tr.t("chart-pyramid"),
+            &tr.t("sex-f"),
+            &tr.t("sex-m"),
+            &pyramid_rows,
+        )));
+        let bars: Vec<Bar> = rows(types, &["population_type"], &population_filter)
+            .into_iter()
+            .map(|(v, shown)| Bar {
+                label: label_of(tr, "population-type", &v.concat().to_lowercase()),
+                shown,
+            })
+            .collect();
+        out.push(render(&Bars::new(
+            "types",
+            &tr.t("chart-population-types"),
+            &bars,
+        )));
+    }
 
     // The case pipeline, by kind of procedure.
-    let t = asker.table(Kind::Cases, &["kind"]).await?;
-    let bars: Vec<Bar> = rows(&t, &["kind"], &[])
-        .into_iter()
-        .map(|(v, shown)| Bar {
-            label: label_of(tr, "case-kind", &v.concat()),
-            shown,
-        })
-        .collect();
-    out.push(render(&Bars::new("cases", &tr.t("chart-cases"), &bars)));
+    if let Some(t) = allowed(asker.table(Kind::Cases, &["kind"]).await)? {
+        let bars: Vec<Bar> = rows(&t, &["kind"], &[])
+            .into_iter()
+            .map(|(v, shown)| Bar {
+                label: label_of(tr, "case-kind", &v.concat()),
+                shown,
+            })
+            .collect();
+        out.push(render(&Bars::new("cases", &tr.t("chart-cases"), &bars)));
+    }
+
+    // The referral pipeline, by status (overdue apart).
+    if let Some(t) = allowed(asker.table(Kind::Referrals, &["status", "overdue"]).await)? {
+        let bars: Vec<Bar> = rows(&t, &["status", "overdue"], &[])
+            .into_iter()
+            .map(|(v, shown)| {
+                let status = label_of(tr, "referral-status", &v[0]);
+                Bar {
+                    label: if v[1] == "yes" {
+                        format!("{status} ({})", tr.t("referral-overdue"))
+                    } else {
+                        status
+                    },
+                    shown,
+                }
+            })
+            .collect();
+        out.push(render(&Bars::new(
+            "referrals",
+            &tr.t("chart-referrals"),
+            &bars,
+        )));
+    }
 
     // Dead and missing by route.
-    let t = asker.table(Kind::DeadAndMissing, &["route"]).await?;
-    let bars: Vec<Bar> = rows(&t, &["route", "measure"], &[])
-        .into_iter()
-        .map(|(v, shown)| Bar {
-            label: format!("{} ({})", v[0], label_of(tr, "measure", &v[1])),
-            shown,
-        })
-        .collect();
-    out.push(render(&Bars::new(
-        "dead-missing",
-        &tr.t("chart-dead-missing"),
-        &bars,
-    )));
+    if let Some(t) = allowed(asker.table(Kind::DeadAndMissing, &["route"]).await)? {
+        let bars: Vec<Bar> = rows(&t, &["route", "measure"], &[])
+            .into_iter()
+            .map(|(v, shown)| Bar {
+                label: format!("{} ({})", v[0], label_of(tr, "measure", &v[1])),
+                shown,
+            })
+            .collect();
+        out.push(render(&Bars::new(
+            "dead-missing",
+            &tr.t("chart-dead-missing"),
+            &bars,
+        )));
+    }
     Ok(out)
 }

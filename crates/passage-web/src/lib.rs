@@ -188,7 +188,13 @@ async fn home(
     };
     let tr = chosen.tr();
     let mut queues = Vec::new();
-    if let Ok(q) = app.store.work_queues(&p).await {
+    let found = match app.store.work_queues(&p).await {
+        Ok(q) => Some(q),
+        // A role without queues has none to show; any other failure is an error.
+        Err(passage_store::StoreError::Forbidden(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(q) = found {
         let lists = [
             ("queue-children", q.children_without_assessment),
             ("queue-overdue-referrals", q.overdue_referrals),

@@ -51,6 +51,8 @@ pub(crate) async fn login(
 ) -> Response {
     match session::start(&app, form.username.trim(), &form.password).await {
         Ok((headers, _)) => (headers, Redirect::to("/")).into_response(),
+        // Anything but a refused login (the database down, say) is not the user's fault.
+        Err(e) if !matches!(e, ApiError::Unauthorized) => e.into_response(),
         Err(_) => {
             let page = LoginPage {
                 frame: Frame {

@@ -39,10 +39,7 @@ pub struct StatsArgs {
     /// 0,5,12,18,60).
     #[arg(long)]
     ages: Option<String>,
-    /// Microdata: the quasi-identifiers among the columns (every column when left out).
-    #[arg(long)]
-    quasi: Option<String>,
-    /// Microdata: the fewest rows any combination of the quasi-identifiers may have.
+    /// Microdata: the fewest rows any combination of the columns may have.
     #[arg(long, default_value_t = 5)]
     k: usize,
     /// Cells below this are suppressed.
@@ -83,7 +80,6 @@ pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
         threshold: Some(a.threshold),
         format: None,
         ages: a.ages.clone(),
-        quasi: a.quasi.clone(),
         k: Some(a.k),
     };
     let (req, policy) = request(kind, &query, now.date()).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -136,9 +132,9 @@ pub async fn run(store: &Store, a: StatsArgs) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if kind == Kind::Microdata {
         eprintln!(
-            "{} rows; every combination of {} occurs at least {} times",
+            "{} rows; every combination of country, {} occurs at least {} times",
             table.rows.len(),
-            req.quasi.join(", "),
+            req.by.join(", "),
             req.k
         );
     } else {

@@ -89,7 +89,6 @@ fn query(by: &str, period: Option<Period>, from: Option<time::Date>) -> TableQue
         threshold: None,
         format: None,
         ages: None,
-        quasi: None,
         k: None,
     }
 }

@@ -1,7 +1,8 @@
 //! De-identified microdata: one row per person the population table counts, with only
 //! the columns asked for (categories such as an age bracket, never a name, an id, a date
-//! or a specific need), and refused unless every combination of its quasi-identifiers
-//! occurs at least k times.
+//! or a specific need), and refused unless every combination of its columns, the
+//! reporting country included, occurs at least k times: every column is a
+//! quasi-identifier, so no row stands out and no column is left unchecked.
 
 use passage_stats::export::{LongTable, hashtag, hxl_value};
 use passage_stats::kanon::{TooRare, check};
@@ -23,16 +24,16 @@ pub(super) fn rows(records: &[Record], r: &Request, hxl: bool) -> Result<LongTab
     let mut rows: Vec<Vec<String>> = Vec::new();
     let date = r.date.to_string();
     for rec in records {
+        let quasi: Vec<String> = columns.iter().map(|c| value(rec, c)).collect();
         let row: Vec<String> = std::iter::once(date.clone())
-            .chain(columns.iter().map(|c| value(rec, c)))
+            .chain(quasi.iter().cloned())
             .collect();
-        let quasi: Vec<String> = r.quasi.iter().map(|c| value(rec, c)).collect();
         for _ in 0..rec.count {
             rows.push(row.clone());
             quasi_rows.push(quasi.clone());
         }
     }
-    check(&r.quasi, &quasi_rows, r.k)?;
+    check(&columns, &quasi_rows, r.k)?;
     // Rows of one kind are alike; sorted, their order says nothing about who came when.
     rows.sort();
     Ok(LongTable {
@@ -46,7 +47,8 @@ pub(super) fn rows(records: &[Record], r: &Request, hxl: bool) -> Result<LongTab
     })
 }
 
-/// The refusal, with the rare combinations named (the first ten).
+/// The refusal, naming the rare combinations (the first ten) but not how many people
+/// each holds: like a `<5` cell, a combination is only said to be too rare.
 pub(super) fn explain(e: &TooRare) -> String {
     let listed: Vec<String> = e
         .rare
@@ -54,11 +56,18 @@ pub(super) fn explain(e: &TooRare) -> String {
         .take(10)
         .map(|c| {
             let values: Vec<String> = c.values.iter().map(|(q, v)| format!("{q}={v}")).collect();
-            format!("{} ({})", values.join(", "), c.count)
+            values.join(", ")
         })
         .collect();
     format!(
-        "{e}. Too rare: {}{}. Leave out a quasi-identifier, use wider age brackets (ages), or ask for fewer columns",
+        "{} of {} occur fewer than {} times: {}{}. Ask for fewer columns, or wider age brackets (ages)",
+        if e.rare.len() == 1 {
+            "1 combination".to_owned()
+        } else {
+            format!("{} combinations", e.rare.len())
+        },
+        e.quasi_identifiers.join(", "),
+        e.k,
         listed.join("; "),
         if e.rare.len() > 10 { "; …" } else { "" }
     )

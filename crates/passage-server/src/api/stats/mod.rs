@@ -67,7 +67,7 @@ impl Kind {
     /// The dimensions a table may be broken down by.
     pub fn dimensions(self) -> &'static [&'static str] {
         match self {
-            Self::Population | Self::Microdata => &[
+            Self::Population => &[
                 "population_type",
                 "sex",
                 "age",
@@ -75,6 +75,15 @@ impl Kind {
                 "site",
                 "admin2",
                 "disability",
+            ],
+            // No specific need (disability included) leaves at person level.
+            Self::Microdata => &[
+                "population_type",
+                "sex",
+                "age",
+                "nationality",
+                "site",
+                "admin2",
             ],
             Self::Arrivals => &["period", "mode", "route", "origin", "site"],
             Self::DeadAndMissing => &["period", "route", "kind"],
@@ -150,9 +159,8 @@ pub struct Request {
     pub period: Period,
     /// The age brackets of a population table.
     pub brackets: Brackets,
-    /// Microdata: the columns that could single someone out, and how many rows each of
-    /// their combinations needs.
-    pub quasi: Vec<&'static str>,
+    /// Microdata: how many rows each combination of the columns needs (every column,
+    /// the reporting country included, counts as a quasi-identifier).
     pub k: usize,
 }
 
@@ -191,7 +199,7 @@ pub async fn long_table(
     let records = records::records(store, population, p, r).await?;
     if r.kind == Kind::Microdata {
         let table = microdata::rows(&records, r, format == Format::Hxl)
-            .map_err(|e| ApiError::invalid("quasi", microdata::explain(&e)))?;
+            .map_err(|e| ApiError::invalid("by", microdata::explain(&e)))?;
         return Ok((table, 0, 0));
     }
     let mut by = r.by.clone();
@@ -325,10 +333,7 @@ pub struct TableQuery {
     /// The age brackets of the population table by their lower bounds, comma-separated
     /// (default `0,5,12,18,60`).
     pub ages: Option<String>,
-    /// Microdata: the quasi-identifiers among the columns (default: every column).
-    pub quasi: Option<String>,
-    /// Microdata: the fewest rows any combination of the quasi-identifiers may have
-    /// (default 5).
+    /// Microdata: the fewest rows any combination of the columns may have (default 5).
     pub k: Option<usize>,
 }
 
@@ -358,19 +363,6 @@ pub fn request(kind: Kind, q: &TableQuery, today: Date) -> Result<(Request, Poli
         }
         Some(a) => Brackets::parse(a).map_err(|m| ApiError::invalid("ages", m))?,
     };
-    let quasi = match q.quasi.as_deref() {
-        None => by.clone(),
-        Some(quasi) => {
-            let quasi = dimensions(kind, quasi).map_err(|m| ApiError::invalid("quasi", m))?;
-            if let Some(q) = quasi.iter().find(|q| !by.contains(q)) {
-                return Err(ApiError::invalid(
-                    "quasi",
-                    format!("`{q}` is not among the columns (`by`)"),
-                ));
-            }
-            quasi
-        }
-    };
     let k = q.k.unwrap_or(5);
     if !(2..=1000).contains(&k) {
         return Err(ApiError::invalid("k", "must be between 2 and 1000"));
@@ -391,7 +383,6 @@ pub fn request(kind: Kind, q: &TableQuery, today: Date) -> Result<(Request, Poli
         from,
         period: q.period.unwrap_or(Period::Month),
         brackets,
-        quasi,
         k,
     };
     Ok((

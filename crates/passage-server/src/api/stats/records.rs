@@ -80,6 +80,11 @@ pub(super) async fn records(
     p: &Principal,
     r: &Request,
 ) -> Result<Vec<Record>, StoreError> {
+    // Every table is statistics, whatever records it is drawn from (incidents, say).
+    p.require(
+        passage_domain::access::Action::Read,
+        passage_domain::access::Resource::Statistics,
+    )?;
     let mut out = Vec::new();
     match r.kind {
         Kind::Population | Kind::Microdata => {
