@@ -33,8 +33,8 @@ before(async () => {
   }
   mkdirSync(shots, { recursive: true });
   workdir = mkdtempSync(join(tmpdir(), "passage-ui-"));
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  server = spawn(bin, ["demo", "--database", join(workdir, "demo.db"), "--bind", `127.0.0.1:${port}`], {
+  // Port 0: the system picks a free port, and the demo prints the address it got.
+  server = spawn(bin, ["demo", "--database", join(workdir, "demo.db"), "--bind", "127.0.0.1:0"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   base = await new Promise((resolve, reject) => {
