@@ -53,15 +53,6 @@ impl Brackets {
         *self == Self::default()
     }
 
-    /// The number of brackets of known age.
-    pub fn len(&self) -> usize {
-        self.bounds.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.bounds.is_empty()
-    }
-
     /// The labels in order (`0_4`, `5_11` … `60`), then [`UNKNOWN_AGE`]. With the standard
     /// brackets these are the suffixes of the UNHCR layout.
     pub fn labels(&self) -> Vec<String> {
