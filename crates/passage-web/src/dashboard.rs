@@ -15,8 +15,9 @@ use serde::Deserialize;
 use time::Date;
 
 use crate::charts::{Bar, Bars, Pyramid};
+use crate::form::date;
+use crate::frame::{Chosen, Frame, User, render};
 use crate::i18n::Tr;
-use crate::{Chosen, Frame, Visitor, render, to_login};
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct Filters {
@@ -42,14 +43,6 @@ struct Dashboard {
     charts: Vec<String>,
     /// Why there are no charts, if there are none.
     refused: Option<String>,
-}
-
-fn date(s: Option<&str>) -> Option<Date> {
-    Date::parse(
-        s?.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
 }
 
 /// The rows of a table as (the values of `columns`, the count as published), keeping
@@ -144,12 +137,10 @@ fn label_of(tr: &Tr, prefix: &str, code: &str) -> String {
 pub(crate) async fn page(
     State(app): State<AppState>,
     chosen: Chosen,
-    Visitor(visitor): Visitor,
+    user: User,
     Query(f): Query<Filters>,
 ) -> Result<Response, ApiError> {
-    let Some((p, csrf)) = visitor else {
-        return Ok(to_login(chosen));
-    };
+    let p = &user.p;
     let tr = chosen.tr();
     let to = date(f.to.as_deref()).unwrap_or(app.clock.today());
     let from = date(f.from.as_deref())
@@ -165,19 +156,14 @@ pub(crate) async fn page(
     };
     let asker = Asker {
         app: &app,
-        p: &p,
+        p,
         from,
         to,
     };
     let charts = draw(&asker, &tr, &site, &nationality).await?;
     let refused = charts.is_empty().then(|| tr.t("dashboard-not-for-role"));
     let page = Dashboard {
-        frame: Frame {
-            tr,
-            user: Some(p.name.clone()),
-            csrf,
-            path: "/dashboard",
-        },
+        frame: Frame::new(chosen, &user, "/dashboard"),
         from: from.to_string(),
         to: to.to_string(),
         site,

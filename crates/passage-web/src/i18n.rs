@@ -1,5 +1,5 @@
 //! The languages of the pages: every string in a Fluent message file per language
-//! (`i18n/*.ftl`), the language picked from the `lang` query parameter, then the
+//! (`i18n/<tag>/<area>.ftl`), the language picked from the `lang` query parameter, then the
 //! `passage_lang` cookie (the user's setting, kept a year), then `Accept-Language`, then
 //! English; Arabic is written right to left.
 //!
@@ -80,11 +80,67 @@ impl Lang {
         offered.first().map(|(_, l)| *l)
     }
 
-    fn source(self) -> &'static str {
+    /// The message files of the language, one per area of the pages (`i18n/<tag>/*.ftl`).
+    fn sources(self) -> [(&'static str, &'static str); 6] {
+        macro_rules! areas {
+            ($tag:literal) => {
+                [
+                    (
+                        "common",
+                        include_str!(concat!("../i18n/", $tag, "/common.ftl")),
+                    ),
+                    (
+                        "terms",
+                        include_str!(concat!("../i18n/", $tag, "/terms.ftl")),
+                    ),
+                    (
+                        "dashboard",
+                        include_str!(concat!("../i18n/", $tag, "/dashboard.ftl")),
+                    ),
+                    (
+                        "registration",
+                        include_str!(concat!("../i18n/", $tag, "/registration.ftl")),
+                    ),
+                    (
+                        "protection",
+                        include_str!(concat!("../i18n/", $tag, "/protection.ftl")),
+                    ),
+                    ("care", include_str!(concat!("../i18n/", $tag, "/care.ftl"))),
+                ]
+            };
+        }
         match self {
-            Self::En => include_str!("../i18n/en.ftl"),
-            Self::Zh => include_str!("../i18n/zh-CN.ftl"),
-            Self::Ar => include_str!("../i18n/ar.ftl"),
+            Self::En => areas!("en"),
+            Self::Zh => areas!("zh-CN"),
+            Self::Ar => areas!("ar"),
+        }
+    }
+
+    /// A day as people of the language write it: `27 Nov 2026`, `2026年11月27日`,
+    /// `27 نوفمبر 2026`.
+    pub fn date(self, d: time::Date) -> String {
+        const EN: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        const AR: [&str; 12] = [
+            "يناير",
+            "فبراير",
+            "مارس",
+            "أبريل",
+            "مايو",
+            "يونيو",
+            "يوليو",
+            "أغسطس",
+            "سبتمبر",
+            "أكتوبر",
+            "نوفمبر",
+            "ديسمبر",
+        ];
+        let month = usize::from(u8::from(d.month())) - 1;
+        match self {
+            Self::En => format!("{} {} {}", d.day(), EN[month], d.year()),
+            Self::Zh => format!("{}年{}月{}日", d.year(), month + 1, d.day()),
+            Self::Ar => format!("{} {} {}", d.day(), AR[month], d.year()),
         }
     }
 
@@ -117,11 +173,13 @@ fn bundles() -> &'static HashMap<Lang, Bundle> {
             .map(|lang| {
                 let id: LanguageIdentifier = lang.tag().parse().unwrap_or_default();
                 let mut bundle = Bundle::new_concurrent(vec![id]);
-                // A file that does not parse keeps what did: missing messages show as ⟦id⟧.
-                let resource = FluentResource::try_new(lang.source().to_owned())
-                    .unwrap_or_else(|(partial, _)| partial);
-                // Ids are unique in each file (a test checks), so nothing is overridden.
-                let _ = bundle.add_resource(resource);
+                for (_, source) in lang.sources() {
+                    // A file that does not parse keeps what did: missing messages show as ⟦id⟧.
+                    let resource = FluentResource::try_new(source.to_owned())
+                        .unwrap_or_else(|(partial, _)| partial);
+                    // Ids are unique across the files (a test checks): nothing is overridden.
+                    let _ = bundle.add_resource(resource);
+                }
                 (*lang, bundle)
             })
             .collect()
@@ -161,6 +219,10 @@ impl Tr {
     pub fn number(&self, n: u64) -> String {
         self.lang.number(n)
     }
+
+    pub fn date(&self, d: time::Date) -> String {
+        self.lang.date(d)
+    }
 }
 
 #[cfg(test)]
@@ -180,16 +242,25 @@ mod tests {
 
     #[test]
     fn every_message_is_in_every_language() {
-        let en = ids(Lang::En.source());
-        assert!(en.len() > 20, "{en:?}");
-        for lang in [Lang::Zh, Lang::Ar] {
-            assert_eq!(ids(lang.source()), en, "{}", lang.tag());
-        }
+        let en = Lang::En.sources();
+        assert!(en.iter().map(|(_, s)| ids(s).len()).sum::<usize>() > 20);
         for lang in Lang::ALL {
-            let mut unique = ids(lang.source());
-            unique.dedup();
-            assert_eq!(unique.len(), ids(lang.source()).len(), "{}", lang.tag());
-            for id in &en {
+            let mut all = Vec::new();
+            for ((area, source), (en_area, en_source)) in lang.sources().iter().zip(&en) {
+                assert_eq!(area, en_area);
+                assert_eq!(ids(source), ids(en_source), "{area} in {}", lang.tag());
+                assert!(
+                    FluentResource::try_new((*source).to_owned()).is_ok(),
+                    "{area} in {} does not parse",
+                    lang.tag()
+                );
+                all.extend(ids(source));
+            }
+            let count = all.len();
+            all.sort();
+            all.dedup();
+            assert_eq!(all.len(), count, "an id is in two files of {}", lang.tag());
+            for id in &all {
                 assert!(!Tr { lang }.t(id).contains('⟦'), "{id} in {}", lang.tag());
             }
         }
@@ -205,5 +276,9 @@ mod tests {
         assert_eq!(Lang::from_accept("fr, de"), None);
         assert_eq!(Lang::Ar.dir(), "rtl");
         assert_eq!(Lang::En.number(1_234_567), "1,234,567");
+        let day = time::macros::date!(2026 - 11 - 27);
+        assert_eq!(Lang::En.date(day), "27 Nov 2026");
+        assert_eq!(Lang::Zh.date(day), "2026年11月27日");
+        assert_eq!(Lang::Ar.date(day), "27 نوفمبر 2026");
     }
 }

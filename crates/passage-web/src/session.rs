@@ -11,7 +11,7 @@ use passage_server::api::session;
 use passage_server::problem::ApiError;
 use serde::Deserialize;
 
-use crate::{Chosen, Frame, Visitor, render};
+use crate::frame::{Chosen, Frame, Visitor, render};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -26,12 +26,7 @@ pub(crate) async fn login_page(chosen: Chosen, Visitor(visitor): Visitor) -> Res
         return Redirect::to("/").into_response();
     }
     let page = LoginPage {
-        frame: Frame {
-            tr: chosen.tr(),
-            user: None,
-            csrf: String::new(),
-            path: "/login",
-        },
+        frame: Frame::anonymous(chosen, "/login"),
         username: String::new(),
         failed: false,
     };
@@ -55,12 +50,7 @@ pub(crate) async fn login(
         Err(e) if !matches!(e, ApiError::Unauthorized) => e.into_response(),
         Err(_) => {
             let page = LoginPage {
-                frame: Frame {
-                    tr: chosen.tr(),
-                    user: None,
-                    csrf: String::new(),
-                    path: "/login",
-                },
+                frame: Frame::anonymous(chosen, "/login"),
                 username: form.username,
                 failed: true,
             };

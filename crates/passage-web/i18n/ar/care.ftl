@@ -1,0 +1,1 @@
+# Care: sites and shelter, assistance, incidents and tracing.

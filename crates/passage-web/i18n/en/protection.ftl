@@ -1,0 +1,1 @@
+# Protection: screening interviews, referrals, cases and the guard.

@@ -1,0 +1,1 @@
+# The registration desk: arrivals, households, persons, documents, tokens.
