@@ -93,3 +93,19 @@ test("a role without statistics is told so on the dashboard, and can log out", a
   assert.equal(p.url(), `${demo.base}/login`, "logged out: back to the login page");
   await p.context().close();
 });
+
+test("a caseworker's home lists the children waiting, each a link to where the work is", async () => {
+  const p = await page();
+  await logIn(p, "child_protection_caseworker.aceh");
+  const queue = p.locator("section.queue", { hasText: "Children without a best-interests assessment" });
+  assert.match(await queue.getByRole("heading").innerText(), /\(8\)/);
+  const links = queue.locator("tbody a");
+  assert.equal(await links.count(), 8, "every child waiting is listed with a link");
+  for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")))) {
+    assert.match(href, /^\/(cases|persons)\/[0-9a-f-]{36}$/);
+  }
+  await noMissingMessage(p);
+  await axe(p, "a caseworker's home page");
+  await screenshot(p, "home-caseworker");
+  await p.context().close();
+});

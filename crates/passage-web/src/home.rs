@@ -3,17 +3,46 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use passage_domain::protection::records::QueueItem;
 use passage_server::AppState;
 use passage_server::problem::ApiError;
 
 use crate::frame::{Chosen, Frame, User, render};
+use crate::i18n::Tr;
 
 /// One work queue on the home page.
 pub struct QueueView {
     pub title: String,
     /// How many are waiting, written for the language.
     pub count: String,
-    pub items: Vec<(String, String)>,
+    pub items: Vec<ItemView>,
+}
+
+/// One thing waiting in a queue, as the home page lists it.
+pub struct ItemView {
+    /// The person's name, or why it is not shown.
+    pub name: String,
+    /// Where the work is done: the hold lift's case, the case, the referral, the person.
+    pub href: Option<String>,
+    pub since: String,
+    pub due: Option<String>,
+}
+
+impl ItemView {
+    fn of(item: QueueItem, tr: &Tr) -> Self {
+        let href = match (item.case_id, item.referral_id, item.person_id) {
+            (Some(case), _, _) => Some(format!("/cases/{case}")),
+            (None, Some(referral), _) => Some(format!("/referrals/{referral}")),
+            (None, None, Some(person)) => Some(format!("/persons/{person}")),
+            (None, None, None) => None,
+        };
+        Self {
+            name: item.name.unwrap_or_else(|| tr.t("queue-not-shown")),
+            href,
+            since: tr.date(item.since.date()),
+            due: item.due_at.map(|d| tr.date(d.date())),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -52,13 +81,7 @@ pub(crate) async fn page(
             queues.push(QueueView {
                 title: tr.t(id),
                 count: tr.number(items.len() as u64),
-                items: items
-                    .into_iter()
-                    .map(|i| {
-                        let name = i.name.unwrap_or_else(|| tr.t("queue-not-shown"));
-                        (name, tr.date(i.since.date()))
-                    })
-                    .collect(),
+                items: items.into_iter().map(|i| ItemView::of(i, &tr)).collect(),
             });
         }
     }

@@ -18,6 +18,7 @@ queue-empty = لا شيء بانتظار المعالجة.
 queue-who = الشخص
 queue-not-shown = (يظهر بعد قبول الإحالة)
 queue-since = في الانتظار منذ
+queue-due = موعد الاستحقاق
 queue-children = أطفال لم يُجرَ لهم تقييم المصالح الفضلى
 queue-overdue-referrals = إحالات تجاوزت موعدها
 queue-claims = طلبات لجوء بانتظار المقابلة

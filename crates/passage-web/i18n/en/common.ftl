@@ -18,6 +18,7 @@ queue-empty = Nothing waiting.
 queue-who = Who
 queue-not-shown = (shown once the referral is accepted)
 queue-since = Waiting since
+queue-due = Due
 queue-children = Children without a best-interests assessment
 queue-overdue-referrals = Referrals past their due time
 queue-claims = Asylum claims awaiting interview

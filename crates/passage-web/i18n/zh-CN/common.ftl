@@ -18,6 +18,7 @@ queue-empty = 没有待办事项。
 queue-who = 对象
 queue-not-shown = （转介被接受后显示）
 queue-since = 等待起始日期
+queue-due = 截止日期
 queue-children = 尚未进行最大利益评估的儿童
 queue-overdue-referrals = 已超期的转介
 queue-claims = 等待面谈的庇护申请
