@@ -109,3 +109,20 @@ test("a caseworker's home lists the children waiting, each a link to where the w
   await screenshot(p, "home-caseworker");
   await p.context().close();
 });
+
+test("the dashboard's filters: a site picked from a list, a wrong code said so", async () => {
+  const p = await page();
+  await logIn(p, "data_analyst.aceh");
+  await p.goto(`${demo.base}/dashboard?site=NOPE&nationality=Narnia`);
+  const alert = await p.getByRole("alert").innerText();
+  assert.match(alert, /no site with the code \u2068?NOPE/);
+  assert.match(alert, /Narnia/);
+  await p.getByLabel("Site").selectOption("PDE");
+  await p.getByLabel("Nationality").fill("");
+  await p.getByRole("button", { name: "Show" }).click();
+  await p.waitForURL(/site=PDE/);
+  const arrived = await p.getByRole("img", { name: "People arriving, by month" }).locator("text.value").allTextContents();
+  assert.ok(arrived.includes("600"), `the landing at PDE: ${arrived}`);
+  await axe(p, "the filtered dashboard");
+  await p.context().close();
+});

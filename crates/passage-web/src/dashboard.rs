@@ -7,15 +7,17 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use passage_domain::access::Principal;
+use passage_domain::codes::Nationality;
 use passage_server::AppState;
 use passage_server::api::stats::{Kind, Period, TableQuery, long_tables, request};
 use passage_server::problem::ApiError;
 use passage_stats::export::LongTable;
+use passage_store::SiteFilter;
 use serde::Deserialize;
 use time::Date;
 
 use crate::charts::{Bar, Bars, Pyramid};
-use crate::form::date;
+use crate::form::{Problems, date, filled};
 use crate::frame::{Chosen, Frame, User, render};
 use crate::i18n::Tr;
 
@@ -38,7 +40,11 @@ struct Dashboard {
     from: String,
     to: String,
     site: String,
+    /// The sites the user may choose: (code, name).
+    sites: Vec<(String, String)>,
     nationality: String,
+    /// Filters that could not be used, and why.
+    problems: Problems,
     /// Charts as SVG (drawn by templates that escape what they show).
     charts: Vec<String>,
     /// Why there are no charts, if there are none.
@@ -146,13 +152,42 @@ pub(crate) async fn page(
     let from = date(f.from.as_deref())
         .filter(|d| *d <= to)
         .unwrap_or(to - time::Duration::days(365));
-    let site = f.site.clone().unwrap_or_default().trim().to_uppercase();
+    let sites = match app
+        .store
+        .sites(
+            p,
+            &SiteFilter::default(),
+            None,
+            passage_store::sql::MAX_PAGE,
+        )
+        .await
+    {
+        Ok(page) => page
+            .items
+            .into_iter()
+            .map(|s| (s.details.code.as_str().to_owned(), s.details.name))
+            .collect(),
+        Err(passage_store::StoreError::Forbidden(_)) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    let mut problems = Problems::default();
+    let mut site = f.site.clone().unwrap_or_default().trim().to_uppercase();
+    if !site.is_empty() && !sites.iter().any(|(code, _)| *code == site) {
+        problems.0.push((
+            "site".into(),
+            tr.with("filter-unknown-site", &[("code", site.clone().into())]),
+        ));
+        site.clear();
+    }
     // Codes as the tables write them: ISO3 in capitals, `stateless` and `unknown` not.
-    let nationality = f.nationality.clone().unwrap_or_default().trim().to_owned();
-    let nationality = if nationality.len() == 3 {
-        nationality.to_uppercase()
-    } else {
-        nationality.to_lowercase()
+    let typed = f.nationality.clone().unwrap_or_default();
+    let nationality = match filled(Some(typed.clone())).map(Nationality::try_from) {
+        None => String::new(),
+        Some(Ok(n)) => n.code().to_owned(),
+        Some(Err(why)) => {
+            problems.0.push(("nationality".into(), why));
+            String::new()
+        }
     };
     let asker = Asker {
         app: &app,
@@ -167,7 +202,13 @@ pub(crate) async fn page(
         from: from.to_string(),
         to: to.to_string(),
         site,
-        nationality,
+        sites,
+        nationality: if problems.at("nationality").is_some() {
+            typed
+        } else {
+            nationality
+        },
+        problems,
         charts,
         refused,
     };

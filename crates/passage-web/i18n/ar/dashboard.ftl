@@ -14,3 +14,7 @@ chart-cases = الحالات حسب الإجراء
 chart-dead-missing = الموتى والمفقودون حسب الطريق
 chart-referrals = الإحالات حسب الحالة
 referral-overdue = متأخرة
+filter-all-sites = جميع المواقع
+filter-unknown-site = لا يوجد موقع بالرمز { $code } يمكنك الاطلاع عليه؛ تُعرض جميع المواقع.
+filter-nationality-hint = رمز بلد مثل MMR، أو stateless (عديم الجنسية)، أو unknown (غير معروف)
+filter-problems = تعذّر استخدام عوامل التصفية التالية:

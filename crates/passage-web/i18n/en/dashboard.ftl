@@ -14,3 +14,7 @@ chart-cases = Cases by procedure
 chart-dead-missing = Dead and missing, by route
 chart-referrals = Referrals by status
 referral-overdue = overdue
+filter-all-sites = All sites
+filter-unknown-site = There is no site with the code { $code } that you may see; all sites are shown.
+filter-nationality-hint = a country code such as MMR, or stateless, or unknown
+filter-problems = These filters could not be used:

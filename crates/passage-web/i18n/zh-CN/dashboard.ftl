@@ -14,3 +14,7 @@ chart-cases = 按程序划分的个案
 chart-dead-missing = 按路线划分的死亡和失踪人数
 chart-referrals = 按状态划分的转介
 referral-overdue = 已超期
+filter-all-sites = 所有安置点
+filter-unknown-site = 没有您可查看的代码为 { $code } 的安置点；现显示所有安置点。
+filter-nationality-hint = 国家代码（如 MMR），或 stateless（无国籍），或 unknown（不明）
+filter-problems = 以下筛选条件无法使用：
