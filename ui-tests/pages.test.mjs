@@ -83,6 +83,9 @@ test("a browser asking for Chinese gets Chinese", async () => {
 test("a role without statistics is told so on the dashboard, and can log out", async () => {
   const p = await page();
   await logIn(p, "registration_clerk.aceh");
+  const starts = p.locator("ul.starts a");
+  assert.ok((await starts.allInnerTexts()).includes("Registration"), "a clerk starts at registration");
+  assert.ok(!(await starts.allInnerTexts()).includes("Dashboard"), "and is not offered the dashboard");
   await p.goto(`${demo.base}/dashboard`);
   assert.match(await p.getByRole("alert").innerText(), /do not include statistics/);
   const forged = await p.request.post(`${demo.base}/logout`, { form: { csrf: "not the token" } });

@@ -50,6 +50,8 @@ impl ItemView {
 struct Home {
     frame: Frame,
     roles: Vec<String>,
+    /// The pages the user's roles open: (path, name, what is done there).
+    starts: Vec<(&'static str, String, String)>,
     queues: Vec<QueueView>,
 }
 
@@ -90,9 +92,19 @@ pub(crate) async fn page(
         .iter()
         .map(|r| tr.t(&format!("role-{}", r.code().replace('_', "-"))))
         .collect();
+    let frame = Frame::new(chosen, &user, "/");
+    let starts = frame
+        .nav
+        .iter()
+        .map(|(href, name)| {
+            let what = tr.t(&format!("start-{}", href.trim_start_matches('/')));
+            (*href, name.clone(), what)
+        })
+        .collect();
     let page = Home {
-        frame: Frame::new(chosen, &user, "/"),
+        frame,
         roles,
+        starts,
         queues,
     };
     Ok(render(chosen, &page))
