@@ -29,7 +29,7 @@ test("a wrong password is refused and says so; the right one opens the home page
 test("the dashboard draws its six charts, withheld numbers marked in words", async () => {
   const p = await page();
   await logIn(p, "data_analyst.aceh");
-  await p.getByRole("link", { name: "Dashboard" }).click();
+  await p.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" }).click();
   const charts = p.locator("figure.chart svg");
   assert.equal(await charts.count(), 6);
   for (let i = 0; i < 6; i++) {
