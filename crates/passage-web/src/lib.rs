@@ -17,6 +17,7 @@ mod dashboard;
 pub mod form;
 pub mod frame;
 mod home;
+mod registration;
 pub mod i18n;
 mod session;
 
@@ -36,6 +37,7 @@ pub fn pages() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/dashboard", get(dashboard::page))
         .route("/static/passage.css", get(stylesheet))
+        .merge(registration::routes())
 }
 
 async fn stylesheet() -> impl IntoResponse {
