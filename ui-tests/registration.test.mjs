@@ -128,7 +128,8 @@ test("a likely duplicate comes back with its reasons; declared another person, i
   assert.equal(await p.getByLabel("Nationality").inputValue(), nationality);
   await noMissingMessage(p);
   await axe(p, "the desk with a likely duplicate");
-  await screenshot(p, "registration-duplicate", true);
+  await p.getByRole("heading", { name: "Possibly registered already" }).scrollIntoViewIfNeeded();
+  await screenshot(p, "registration-duplicate");
   await candidate.getByLabel(/This is another person/).check();
   await p.getByLabel(/Why they are other people/).fill("Different father's name and village; checked with him.");
   await p.getByRole("button", { name: "Register the household" }).click();

@@ -199,3 +199,4 @@ reg-audit-when = متى
 reg-audit-who = من
 reg-audit-role = الدور
 reg-audit-what = ماذا
+reg-desk-count = سُجِّلت { $count } أسرة؛ تُعرض أحدث { $listed } منها.

@@ -199,3 +199,4 @@ reg-audit-when = When
 reg-audit-who = Who
 reg-audit-role = Role
 reg-audit-what = What
+reg-desk-count = { $count } households registered; the newest { $listed } are listed.

@@ -199,3 +199,4 @@ reg-audit-when = 时间
 reg-audit-who = 人员
 reg-audit-role = 角色
 reg-audit-what = 操作
+reg-desk-count = 已登记 { $count } 个家庭；列出最新的 { $listed } 个。

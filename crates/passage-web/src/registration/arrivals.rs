@@ -14,7 +14,7 @@ use passage_server::auth::Caller;
 use passage_server::extract::Body;
 use passage_server::problem::ApiError;
 use passage_store::{ArrivalFilter, HouseholdFilter, SiteFilter};
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::PrimitiveDateTime;
 use uuid::Uuid;
 
 use super::{Fields, all_households};
@@ -126,7 +126,7 @@ async fn draw(
         })
         .collect();
     let mut arrivals = read_all_arrivals(app, user).await?;
-    arrivals.sort_by(|a, b| b.details.arrived_at.cmp(&a.details.arrived_at));
+    arrivals.sort_by_key(|a| std::cmp::Reverse(a.details.arrived_at));
     let mut registered: HashMap<Uuid, u64> = HashMap::new();
     for h in all_households(app, &user.p, &HouseholdFilter::default()).await? {
         *registered.entry(h.arrival_id).or_default() += u64::from(h.size);
@@ -205,7 +205,9 @@ pub(crate) async fn create(
     let mut problems = Problems::default();
     let site_id = Uuid::parse_str(&form.site_id).ok();
     if site_id.is_none() {
-        problems.0.push(("site_id".into(), tr.t("reg-problem-site")));
+        problems
+            .0
+            .push(("site_id".into(), tr.t("reg-problem-site")));
     }
     let mode = ArrivalMode::from_code(&form.mode);
     if mode.is_none() {
@@ -242,7 +244,7 @@ pub(crate) async fn create(
     let details = ArrivalDetails {
         site_id,
         mode,
-        arrived_at: OffsetDateTime::from(arrived_at),
+        arrived_at,
         route: crate::form::filled(Some(form.route.clone())),
         origin: crate::form::filled(Some(form.origin.clone())),
         origin_country: None,

@@ -65,7 +65,12 @@ struct DeskPage {
     /// The household just registered: (id, number).
     saved: Option<(String, String)>,
     households: Vec<HouseholdRow>,
+    /// How many households the arrival has, in words, when more than are listed.
+    count: Option<String>,
 }
+
+/// Most households the desk lists, newest first.
+const LISTED: usize = 50;
 
 #[derive(Deserialize)]
 pub(crate) struct Saved {
@@ -97,7 +102,7 @@ struct Typed {
 impl Typed {
     fn empty() -> Self {
         Self {
-            person: PersonForm::empty("head"),
+            person: PersonForm::empty("head", true),
             kind: "family".into(),
             size: String::new(),
             counts: vec![String::new(); 10],
@@ -164,8 +169,18 @@ async fn draw(
             .find(|h| h.meta.id == id)
             .map(|h| (id.to_string(), h.registration_number.to_string()))
     });
+    let count = (households.len() > LISTED).then(|| {
+        tr.with(
+            "reg-desk-count",
+            &[
+                ("count", tr.number(households.len() as u64).into()),
+                ("listed", tr.number(LISTED as u64).into()),
+            ],
+        )
+    });
     let households = households
         .iter()
+        .take(LISTED)
         .map(|h| HouseholdRow {
             id: h.meta.id.to_string(),
             number: h.registration_number.to_string(),
@@ -221,6 +236,7 @@ async fn draw(
         reason: typed.reason,
         saved,
         households,
+        count,
     };
     Ok(render(chosen, &page))
 }
@@ -235,15 +251,7 @@ pub(crate) async fn page(
 ) -> Response {
     let shown = async {
         let arrival = arrival_of(&app, &user, &id).await?;
-        draw(
-            &app,
-            chosen,
-            &user,
-            &arrival,
-            Typed::empty(),
-            q.saved,
-        )
-        .await
+        draw(&app, chosen, &user, &arrival, Typed::empty(), q.saved).await
     };
     shown.await.unwrap_or_else(|e| failed(chosen, &user, e))
 }
@@ -300,9 +308,7 @@ pub(crate) async fn register(
     let tr = chosen.tr();
     let mut typed = Typed::read(&fields);
     let mut problems = Problems::default();
-    let head = typed
-        .person
-        .details(tr, app.clock.today(), &mut problems);
+    let head = typed.person.details(tr, app.clock.today(), &mut problems);
     let kind = GroupKind::from_code(&typed.kind);
     if kind.is_none() {
         problems.0.push(("kind".into(), tr.t("reg-problem-kind")));
@@ -324,10 +330,9 @@ pub(crate) async fn register(
     // A box ticked without a reason: the reason is asked for, the candidates shown again.
     let declared = !typed.declared.is_empty() && !typed.reason.is_empty();
     if !typed.declared.is_empty() && typed.reason.is_empty() {
-        problems.0.push((
-            "not_duplicates.reason".into(),
-            tr.t("reg-problem-reason"),
-        ));
+        problems
+            .0
+            .push(("not_duplicates.reason".into(), tr.t("reg-problem-reason")));
     }
     let registration = HouseholdRegistration {
         arrival_id: arrival.meta.id,

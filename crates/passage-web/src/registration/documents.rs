@@ -85,8 +85,16 @@ pub(crate) fn verification_view(
     v: &MrzVerification,
 ) -> VerificationView {
     let fields = [
-        (MismatchField::FamilyName, "reg-family-name", declared.family_name.is_some()),
-        (MismatchField::GivenName, "reg-given-name", declared.given_name.is_some()),
+        (
+            MismatchField::FamilyName,
+            "reg-family-name",
+            declared.family_name.is_some(),
+        ),
+        (
+            MismatchField::GivenName,
+            "reg-given-name",
+            declared.given_name.is_some(),
+        ),
         (MismatchField::Sex, "reg-sex", declared.sex != Sex::U),
         (
             MismatchField::BirthDate,
@@ -95,7 +103,11 @@ pub(crate) fn verification_view(
                 .date_of_birth
                 .is_some_and(|d| d.precision == DobPrecision::Exact),
         ),
-        (MismatchField::Nationality, "reg-nationality", !declared.nationalities.is_empty()),
+        (
+            MismatchField::Nationality,
+            "reg-nationality",
+            !declared.nationalities.is_empty(),
+        ),
     ];
     let compared = fields
         .into_iter()
@@ -152,7 +164,11 @@ pub(crate) fn document_row(tr: Tr, declared: &PersonDetails, d: &Document) -> Do
             .as_ref()
             .map(|c| c.as_str().to_owned())
             .unwrap_or_default(),
-        expiry: d.details.expiry_date.map(|e| tr.date(e)).unwrap_or_default(),
+        expiry: d
+            .details
+            .expiry_date
+            .map(|e| tr.date(e))
+            .unwrap_or_default(),
         verification: d
             .verification
             .as_ref()

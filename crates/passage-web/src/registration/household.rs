@@ -80,7 +80,10 @@ struct Typed {
 async fn household_of(app: &AppState, user: &User, id: &str) -> Result<Household, ApiError> {
     let not_found = || ApiError::not_found(format!("household {id}"));
     let id = Uuid::parse_str(id).map_err(|_| not_found())?;
-    app.store.household(&user.p, id).await?.ok_or_else(not_found)
+    app.store
+        .household(&user.p, id)
+        .await?
+        .ok_or_else(not_found)
 }
 
 fn draw(chosen: Chosen, user: &User, h: &Household, mut typed: Typed) -> Response {
@@ -142,7 +145,7 @@ pub(crate) async fn page(
     };
     let typed = Typed {
         relationship: "child".into(),
-        person: PersonForm::empty("members[0].person"),
+        person: PersonForm::empty("members[0].person", false),
         declared: Vec::new(),
         reason: String::new(),
         problems: Problems::default(),
@@ -180,9 +183,7 @@ pub(crate) async fn add(
         candidates: Vec::new(),
     };
     let mut problems = Problems::default();
-    let person = typed
-        .person
-        .details(tr, app.clock.today(), &mut problems);
+    let person = typed.person.details(tr, app.clock.today(), &mut problems);
     let relationship = Relationship::from_code(&typed.relationship);
     if relationship.is_none() {
         problems.0.push((
@@ -190,17 +191,19 @@ pub(crate) async fn add(
             tr.t("reg-problem-relationship"),
         ));
     }
-    let version = fields.get("version").parse::<i64>().unwrap_or(h.meta.version);
+    let version = fields
+        .get("version")
+        .parse::<i64>()
+        .unwrap_or(h.meta.version);
     let (Some(person), Some(relationship)) = (person, relationship) else {
         typed.problems = problems;
         return draw(chosen, &user, &h, typed);
     };
     let declared = !typed.declared.is_empty() && !typed.reason.is_empty();
     if !typed.declared.is_empty() && typed.reason.is_empty() {
-        problems.0.push((
-            "not_duplicates.reason".into(),
-            tr.t("reg-problem-reason"),
-        ));
+        problems
+            .0
+            .push(("not_duplicates.reason".into(), tr.t("reg-problem-reason")));
     }
     let body = AddMembers {
         version,

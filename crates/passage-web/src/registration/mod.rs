@@ -33,10 +33,16 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/arrivals", get(arrivals::page).post(arrivals::create))
         .route("/arrivals/{id}", get(desk::page).post(desk::register))
-        .route("/households/{id}", get(household::page).post(household::add))
+        .route(
+            "/households/{id}",
+            get(household::page).post(household::add),
+        )
         .route("/persons", get(persons::page))
         .route("/persons/{id}", get(person::page))
-        .route("/persons/{id}/documents", axum::routing::post(documents::add))
+        .route(
+            "/persons/{id}/documents",
+            axum::routing::post(documents::add),
+        )
         .route("/static/registration.js", get(script))
 }
 
@@ -87,6 +93,8 @@ pub(crate) struct PersonForm {
     path: String,
     /// The problems at this person's fields, by field name within the person.
     pub problems: Problems,
+    /// The first field takes the focus when the page opens.
+    pub focus: bool,
 }
 
 impl PersonForm {
@@ -102,13 +110,16 @@ impl PersonForm {
             nationality: t("nationality").to_uppercase(),
             path: path.to_owned(),
             problems: Problems::default(),
+            focus: true,
         }
     }
 
-    /// An empty form whose problems the API reports under `path`.
-    pub fn empty(path: &str) -> Self {
+    /// An empty form whose problems the API reports under `path`; `focus` puts the
+    /// cursor in its first field.
+    pub fn empty(path: &str, focus: bool) -> Self {
         Self {
             path: path.to_owned(),
+            focus,
             ..Self::default()
         }
     }
@@ -154,7 +165,9 @@ impl PersonForm {
                     }),
                 };
                 if found.is_none() {
-                    problems.0.push((at("date_of_birth"), tr.t("reg-problem-dob")));
+                    problems
+                        .0
+                        .push((at("date_of_birth"), tr.t("reg-problem-dob")));
                 }
                 found
             }
@@ -170,7 +183,9 @@ impl PersonForm {
                     })
                 }
                 _ => {
-                    problems.0.push((at("date_of_birth"), tr.t("reg-problem-age")));
+                    problems
+                        .0
+                        .push((at("date_of_birth"), tr.t("reg-problem-age")));
                     None
                 }
             },
@@ -290,9 +305,10 @@ pub(crate) fn dob_words(tr: Tr, dob: Option<DateOfBirth>) -> String {
         None => tr.t("reg-unknown"),
         Some(d) => match d.precision {
             DobPrecision::Exact => tr.date(d.date),
-            DobPrecision::YearOnly => {
-                tr.with("reg-dob-year-only", &[("year", d.date.year().to_string().into())])
-            }
+            DobPrecision::YearOnly => tr.with(
+                "reg-dob-year-only",
+                &[("year", d.date.year().to_string().into())],
+            ),
             DobPrecision::Estimated => {
                 tr.with("reg-dob-estimated", &[("date", tr.date(d.date).into())])
             }
@@ -322,10 +338,17 @@ pub(crate) fn breakdown_rows(tr: Tr, b: &Breakdown) -> Vec<(String, Vec<String>)
 
 /// The headers of the age brackets, in the order of [`breakdown_rows`].
 pub(crate) fn bracket_names(tr: Tr) -> Vec<String> {
-    ["age-0-4", "age-5-11", "age-12-17", "age-18-59", "age-60", "age-other"]
-        .iter()
-        .map(|id| tr.t(id))
-        .collect()
+    [
+        "age-0-4",
+        "age-5-11",
+        "age-12-17",
+        "age-18-59",
+        "age-60",
+        "age-other",
+    ]
+    .iter()
+    .map(|id| tr.t(id))
+    .collect()
 }
 
 /// Every household the user may see that `filter` selects, page after page.
@@ -350,9 +373,71 @@ pub(crate) async fn all_households(
 }
 
 /// A store result where a section the user's roles may not read is simply absent.
-pub(crate) fn unless_forbidden<T>(r: Result<Option<T>, StoreError>) -> Result<Option<T>, StoreError> {
+pub(crate) fn unless_forbidden<T>(
+    r: Result<Option<T>, StoreError>,
+) -> Result<Option<T>, StoreError> {
     match r {
         Err(StoreError::Forbidden(_)) => Ok(None),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use time::macros::date;
+
+    fn typed(pairs: &[(&str, &str)]) -> PersonForm {
+        let fields = Fields(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        );
+        PersonForm::read(&fields, "head")
+    }
+
+    #[test]
+    fn a_date_a_year_or_an_age_gives_the_precision_it_knows() {
+        let tr = Tr { lang: Lang::En };
+        let today = date!(2026 - 11 - 27);
+        let dob = |pairs: &[(&str, &str)]| {
+            let mut problems = Problems::default();
+            let d = typed(pairs).details(tr, today, &mut problems);
+            (d.and_then(|d| d.date_of_birth), problems)
+        };
+        let (exact, _) = dob(&[("sex", "F"), ("dob", "1990-05-01")]);
+        assert_eq!(
+            exact.map(|d| (d.date, d.precision)),
+            Some((date!(1990 - 05 - 01), DobPrecision::Exact))
+        );
+        let (year, _) = dob(&[("sex", "M"), ("dob", "1988")]);
+        assert_eq!(year.map(|d| d.precision), Some(DobPrecision::YearOnly));
+        let (aged, _) = dob(&[("sex", "U"), ("age", "30")]);
+        assert_eq!(
+            aged.map(|d| (d.date, d.precision)),
+            Some((date!(1996 - 11 - 27), DobPrecision::Estimated))
+        );
+        let (_, both) = dob(&[("sex", "F"), ("dob", "1990"), ("age", "30")]);
+        assert!(both.at("head.date_of_birth").is_some());
+        let (_, bad) = dob(&[("sex", "F"), ("dob", "1 May 1990")]);
+        assert!(bad.at("head.date_of_birth").is_some());
+    }
+
+    #[test]
+    fn problems_are_kept_at_the_person_they_concern() {
+        let tr = Tr { lang: Lang::En };
+        let mut form = typed(&[("nationality", "xyz"), ("given_name", " Ayla ")]);
+        let mut problems = Problems::default();
+        assert!(
+            form.details(tr, date!(2026 - 11 - 27), &mut problems)
+                .is_none()
+        );
+        form.keep_problems(&problems);
+        assert!(form.problems.at("sex").is_some());
+        assert!(form.problems.at("nationalities").is_some());
+        assert_eq!(form.given_name, "Ayla");
+        assert_eq!(form.nationality, "XYZ");
     }
 }

@@ -99,10 +99,22 @@ pub(crate) async fn gather(
     let id = person.meta.id;
     let d = &person.details;
     let unknown = || tr.t("reg-unknown");
-    let list = |v: Vec<String>| if v.is_empty() { unknown() } else { v.join(", ") };
+    let list = |v: Vec<String>| {
+        if v.is_empty() {
+            unknown()
+        } else {
+            v.join(", ")
+        }
+    };
     let mut identity = vec![
-        (tr.t("reg-given-name"), d.given_name.clone().unwrap_or_else(unknown)),
-        (tr.t("reg-family-name"), d.family_name.clone().unwrap_or_else(unknown)),
+        (
+            tr.t("reg-given-name"),
+            d.given_name.clone().unwrap_or_else(unknown),
+        ),
+        (
+            tr.t("reg-family-name"),
+            d.family_name.clone().unwrap_or_else(unknown),
+        ),
     ];
     if !d.other_names.is_empty() || !d.aliases.is_empty() {
         let others = d.other_names.iter().chain(&d.aliases).cloned().collect();
@@ -113,9 +125,17 @@ pub(crate) async fn gather(
         (tr.t("reg-dob"), dob_words(tr, d.date_of_birth)),
         (
             tr.t("reg-nationality"),
-            list(d.nationalities.iter().map(|n| n.code().to_owned()).collect()),
+            list(
+                d.nationalities
+                    .iter()
+                    .map(|n| n.code().to_owned())
+                    .collect(),
+            ),
         ),
-        (tr.t("reg-population-type"), population_word(tr, d.population_type)),
+        (
+            tr.t("reg-population-type"),
+            population_word(tr, d.population_type),
+        ),
         (
             tr.t("reg-profile"),
             if d.profile_flags.is_empty() {
@@ -125,7 +145,10 @@ pub(crate) async fn gather(
             },
         ),
         (tr.t("reg-level"), level_word(tr, person.registration_level)),
-        (tr.t("reg-relationship"), relationship_word(tr, person.relationship)),
+        (
+            tr.t("reg-relationship"),
+            relationship_word(tr, person.relationship),
+        ),
     ]);
     let needs = unless_forbidden(app.store.needs(p, id).await)?.map(|v| {
         v.into_iter()
@@ -169,7 +192,10 @@ pub(crate) async fn gather(
             .map(|r| {
                 (
                     format!("/referrals/{}", r.meta.id),
-                    tr.t(&format!("reg-service-{}", r.service.code().replace('_', "-"))),
+                    tr.t(&format!(
+                        "reg-service-{}",
+                        r.service.code().replace('_', "-")
+                    )),
                     tr.t(&format!("referral-status-{}", r.status.code())),
                     tr.date(r.due_at.date()),
                 )
@@ -216,7 +242,11 @@ pub(crate) async fn gather(
                 .take(100)
                 .map(|e| {
                     (
-                        format!("{} {}", tr.date(e.at.date()), e.at.time().to_string().get(..5).unwrap_or("")),
+                        format!(
+                            "{} {}",
+                            tr.date(e.at.date()),
+                            e.at.time().to_string().get(..5).unwrap_or("")
+                        ),
                         e.actor.clone(),
                         e.role.clone().unwrap_or_default().replace('_', " "),
                         format!("{} · {}", e.action, e.entity),
