@@ -17,8 +17,8 @@ mod dashboard;
 pub mod form;
 pub mod frame;
 mod home;
-mod registration;
 pub mod i18n;
+mod registration;
 mod session;
 
 use axum::Router;
