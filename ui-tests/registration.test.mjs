@@ -104,7 +104,12 @@ test("a likely duplicate comes back with its reasons; declared another person, i
   const p = await page();
   await logIn(p, clerk);
   // A demo person, read from their page.
-  await p.goto(`${demo.base}/persons?q=PDE-000008-7`);
+  await p.getByRole("link", { name: "People" }).click();
+  await p.getByLabel("Name or registration number").fill("pde-000008-7");
+  await p.keyboard.press("Enter");
+  await p.waitForURL(/q=pde-000008-7/);
+  await noMissingMessage(p);
+  await axe(p, "the search for people");
   await p.getByRole("link", { name: "PDE-000008-7" }).click();
   const given = await fact(p, "Given name");
   const family = await fact(p, "Family name");
@@ -122,6 +127,8 @@ test("a likely duplicate comes back with its reasons; declared another person, i
   await p.getByRole("button", { name: "Register the household" }).click();
   await p.getByRole("heading", { name: "Possibly registered already" }).waitFor();
   const candidate = p.locator(".reg-candidate", { hasText: "PDE-000008-7" });
+  assert.equal(await p.evaluate(() => document.activeElement?.name), "not_duplicate",
+    "the cursor waits at the first decision");
   assert.match(await candidate.innerText(), /probability \d+%/);
   assert.match(await candidate.locator("table").innerText(), /name/, "the name's contribution is shown");
   assert.equal(await p.getByLabel(/^Given name/).inputValue(), given, "what was typed is kept");
@@ -198,6 +205,25 @@ test("the data-protection focal point sees who saw a person; the clerk does not"
   await noMissingMessage(p);
   await axe(p, "the person page for the focal point");
   await p.context().close();
+});
+
+test("each role's person page shows what the role may read and the links it may follow", async () => {
+  const roles = [
+    ["screening_officer.aceh", "Start a screening interview", "Screenings"],
+    ["site_manager.aceh", "Place the household in shelter", "Shelter"],
+    ["asylum_caseworker.aceh", "Information sheet", "Cases"],
+  ];
+  for (const [user, link, section] of roles) {
+    const p = await page();
+    await logIn(p, user);
+    const answer = await p.goto(`${demo.base}/persons?q=PDE-000002-K`);
+    assert.equal(answer.status(), 200, `${user} can search`);
+    await p.getByRole("link", { name: "PDE-000002-K" }).click();
+    assert.ok(await p.getByRole("link", { name: link }).isVisible(), `${user} sees ${link}`);
+    assert.ok(await p.getByRole("heading", { name: section, exact: true }).isVisible(), `${user} sees ${section}`);
+    await noMissingMessage(p);
+    await p.context().close();
+  }
 });
 
 test("the desk in Arabic reads right to left and in Chinese, every message translated", async () => {

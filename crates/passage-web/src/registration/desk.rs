@@ -212,6 +212,8 @@ async fn draw(
         })
         .collect();
     typed.person.keep_problems(&typed.problems);
+    // With likely duplicates, the cursor goes to the first decision to make.
+    typed.person.focus &= typed.candidates.is_empty();
     let page = DeskPage {
         frame: Frame::new(chosen, user, format!("/arrivals/{}", arrival.meta.id)),
         arrival_id: arrival.meta.id.to_string(),

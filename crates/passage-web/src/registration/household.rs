@@ -89,6 +89,7 @@ async fn household_of(app: &AppState, user: &User, id: &str) -> Result<Household
 fn draw(chosen: Chosen, user: &User, h: &Household, mut typed: Typed) -> Response {
     let tr = chosen.tr();
     typed.person.keep_problems(&typed.problems);
+    typed.person.focus &= typed.candidates.is_empty();
     let registered = u32::try_from(h.members.len()).unwrap_or(u32::MAX);
     let page = HouseholdPage {
         frame: Frame::new(chosen, user, format!("/households/{}", h.meta.id)),
