@@ -158,7 +158,10 @@ async fn draw(
         sites: sites
             .iter()
             .filter(|s| !s.details.closed)
-            .map(|s| (s.meta.id.to_string(), names[&s.meta.id].clone()))
+            .map(|s| {
+                let name = names.get(&s.meta.id).cloned().unwrap_or_default();
+                (s.meta.id.to_string(), name)
+            })
             .collect(),
         modes: [ArrivalMode::Sea, ArrivalMode::Land, ArrivalMode::Air]
             .into_iter()

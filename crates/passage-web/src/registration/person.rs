@@ -243,9 +243,10 @@ pub(crate) async fn gather(
                 .map(|e| {
                     (
                         format!(
-                            "{} {}",
+                            "{} {:02}:{:02}",
                             tr.date(e.at.date()),
-                            e.at.time().to_string().get(..5).unwrap_or("")
+                            e.at.hour(),
+                            e.at.minute()
                         ),
                         e.actor.clone(),
                         e.role.clone().unwrap_or_default().replace('_', " "),
