@@ -239,6 +239,7 @@ test("the desk in Arabic reads right to left and in Chinese, every message trans
     assert.equal(await p.locator("html").getAttribute("dir"), lang === "ar" ? "rtl" : "ltr");
     await noMissingMessage(p);
     await axe(p, `the desk in ${lang}`);
+    await screenshot(p, `registration-desk-${lang}`);
     await p.goto(`${demo.base}/persons?q=PDE-000008-7`);
     await p.getByRole("link", { name: "PDE-000008-7" }).click();
     await noMissingMessage(p);
