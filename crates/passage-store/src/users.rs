@@ -167,6 +167,21 @@ impl Store {
         rows.iter().map(decode_organisation).collect()
     }
 
+    /// The names of the organisations, for those who record consents: a consent receipt
+    /// and a referral name the organisation a person's data goes to.
+    pub async fn recipient_names(
+        &self,
+        p: &Principal,
+    ) -> Result<std::collections::HashMap<Uuid, String>, StoreError> {
+        require(p, Action::Read, Resource::Consent)?;
+        let rows = sqlx::query("SELECT id, name FROM organisations")
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((sql::uuid(&sql::text(r, "id")?)?, sql::text(r, "name")?)))
+            .collect()
+    }
+
     pub async fn organisation_by_name(
         &self,
         p: &Principal,
