@@ -48,7 +48,7 @@ pub struct NewUser {
 }
 
 const USER_COLUMNS: &str = "id, organisation_id, username, display_name, password_hash, roles, disabled, \
-     failed_logins, locked_until, version, created_at, updated_at";
+     failed_logins, locked_until, language, version, created_at, updated_at";
 
 /// The user columns qualified by a table alias, for queries that join `users`.
 fn user_columns_of(alias: &str) -> String {
@@ -70,6 +70,7 @@ fn decode_user(row: &AnyRow) -> Result<Credentials, StoreError> {
             roles: access::roles_from_text(&sql::text(row, "roles")?),
             disabled: sql::int(row, "disabled")? != 0,
             locked_until: locked.as_deref().map(sql::parse_ts).transpose()?,
+            language: row.try_get("language")?,
         },
         password_hash: sql::text(row, "password_hash")?,
         failed_logins: sql::int(row, "failed_logins")?,
@@ -254,6 +255,7 @@ impl Store {
                         roles: new.roles.clone(),
                         disabled: false,
                         locked_until: None,
+                        language: None,
                     })
                 })
             })
@@ -357,7 +359,7 @@ impl Store {
         idle: time::Duration,
     ) -> Result<Option<Session>, StoreError> {
         let sql = format!(
-            "SELECT s.csrf_token, s.last_seen_at, s.expires_at, u.language, {} FROM sessions s \
+            "SELECT s.csrf_token, s.last_seen_at, s.expires_at, {} FROM sessions s \
              JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
             user_columns_of("u")
         );
@@ -391,7 +393,7 @@ impl Store {
         Ok(Some(Session {
             principal: principal(&creds.user, creds.user.roles.clone(), at),
             csrf: sql::text(&row, "csrf_token")?,
-            language: row.try_get("language")?,
+            language: creds.user.language.clone(),
         }))
     }
 

@@ -68,6 +68,9 @@ async fn the_language_follows_the_user_into_every_session() {
         open("second").await;
         let second = store.session("second", now, idle).await.unwrap().unwrap();
         assert_eq!(second.language.as_deref(), Some("zh-CN"), "{}", db.backend);
+        // The users list says it too.
+        let listed = store.users(&op).await.unwrap();
+        assert_eq!(listed[0].language.as_deref(), Some("zh-CN"));
 
         let refused = store
             .set_user_language(&first.principal, "zh CN; DROP")
