@@ -121,6 +121,13 @@ test("the language a user picks follows them to another browser", async () => {
   assert.doesNotMatch(await fresh.locator("h1").innerText(), /What needs doing/);
   await fresh.goto(`${demo.base}/dashboard`);
   assert.equal(await fresh.locator("html").getAttribute("lang"), "zh-CN");
+  // The administrator sees it in the users API.
+  const admin = await page();
+  await logIn(admin, "administrator.aceh");
+  const users = await api(admin, "GET", "/api/v1/users");
+  const officer = (Array.isArray(users) ? users : users.items).find((u) => u.username === "screening_officer.aceh");
+  assert.equal(officer.language, "zh-CN");
+  await admin.context().close();
   // Picking English again keeps English.
   await fresh.goto(`${demo.base}/?lang=en`);
   await fresh.context().clearCookies();
