@@ -769,6 +769,11 @@ pub struct User {
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub locked_until: Option<OffsetDateTime>,
+    /// The language the user reads the pages in (a BCP 47 tag such as `zh-CN`), once
+    /// they picked one.
+    #[serde(default)]
+    #[schema(example = "zh-CN")]
+    pub language: Option<String>,
 }
 
 /// Roles stored as space-separated codes.

@@ -14,6 +14,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use passage_domain::access::{Context, Principal};
+use passage_store::Session;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -139,12 +140,10 @@ pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// The person logged in with the session cookie, with their session's CSRF token; None
-/// without a live session. For the web pages, which check the token in their forms.
-pub async fn session_of(
-    parts: &Parts,
-    app: &AppState,
-) -> Result<Option<(Principal, String)>, ApiError> {
+/// The person logged in with the session cookie, with their session's CSRF token and
+/// their language; None without a live session. For the web pages, which check the token
+/// in their forms and speak the user's language.
+pub async fn session_of(parts: &Parts, app: &AppState) -> Result<Option<Session>, ApiError> {
     let Some(session) = cookie(parts, SESSION_COOKIE) else {
         return Ok(None);
     };
@@ -152,9 +151,9 @@ pub async fn session_of(
         .store
         .session(&digest(session), app.clock.now(), app.auth.idle)
         .await?;
-    Ok(found.map(|(mut p, csrf)| {
-        p.context = context(parts);
-        (p, csrf)
+    Ok(found.map(|mut s| {
+        s.principal.context = context(parts);
+        s
     }))
 }
 
@@ -210,7 +209,9 @@ impl Caller {
         let Some(session) = cookie(parts, SESSION_COOKIE) else {
             return Err(ApiError::Unauthorized);
         };
-        let Some((principal, csrf)) = app
+        let Some(Session {
+            principal, csrf, ..
+        }) = app
             .store
             .session(&digest(session), now, app.auth.idle)
             .await?

@@ -51,7 +51,7 @@ pub use stats::{
     ArrivalCount, AssistanceCount, BreakdownCount, CountedPerson, PipelineItem, SiteLabel,
 };
 pub use transfers::Transfer;
-pub use users::{Credentials, NewUser};
+pub use users::{Credentials, NewUser, Session};
 
 pub use arrivals::ArrivalFilter;
 pub use documents::DocumentFilter;

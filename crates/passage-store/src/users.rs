@@ -28,6 +28,15 @@ pub struct Credentials {
     pub failed_logins: i64,
 }
 
+/// A live session: who is logged in, the token their forms carry, and the language they
+/// picked for the pages (a BCP 47 tag), if they picked one.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub principal: Principal,
+    pub csrf: String,
+    pub language: Option<String>,
+}
+
 /// A new user: the password already hashed.
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -39,7 +48,7 @@ pub struct NewUser {
 }
 
 const USER_COLUMNS: &str = "id, organisation_id, username, display_name, password_hash, roles, disabled, \
-     failed_logins, locked_until, version, created_at, updated_at";
+     failed_logins, locked_until, language, version, created_at, updated_at";
 
 /// The user columns qualified by a table alias, for queries that join `users`.
 fn user_columns_of(alias: &str) -> String {
@@ -61,6 +70,7 @@ fn decode_user(row: &AnyRow) -> Result<Credentials, StoreError> {
             roles: access::roles_from_text(&sql::text(row, "roles")?),
             disabled: sql::int(row, "disabled")? != 0,
             locked_until: locked.as_deref().map(sql::parse_ts).transpose()?,
+            language: row.try_get("language")?,
         },
         password_hash: sql::text(row, "password_hash")?,
         failed_logins: sql::int(row, "failed_logins")?,
@@ -158,6 +168,21 @@ impl Store {
         rows.iter().map(decode_organisation).collect()
     }
 
+    /// The names of the organisations, for those who record consents: a consent receipt
+    /// and a referral name the organisation a person's data goes to.
+    pub async fn recipient_names(
+        &self,
+        p: &Principal,
+    ) -> Result<std::collections::HashMap<Uuid, String>, StoreError> {
+        require(p, Action::Read, Resource::Consent)?;
+        let rows = sqlx::query("SELECT id, name FROM organisations")
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((sql::uuid(&sql::text(r, "id")?)?, sql::text(r, "name")?)))
+            .collect()
+    }
+
     pub async fn organisation_by_name(
         &self,
         p: &Principal,
@@ -230,6 +255,7 @@ impl Store {
                         roles: new.roles.clone(),
                         disabled: false,
                         locked_until: None,
+                        language: None,
                     })
                 })
             })
@@ -323,17 +349,18 @@ impl Store {
             .await
     }
 
-    /// The principal of a live session and its CSRF token. A session ends at its absolute
-    /// expiry or after `idle` without use; seeing it refreshes its idle clock.
+    /// The principal of a live session, its CSRF token and the user's language. A session
+    /// ends at its absolute expiry or after `idle` without use; seeing it refreshes its
+    /// idle clock.
     pub async fn session(
         &self,
         token_hash: &str,
         at: OffsetDateTime,
         idle: time::Duration,
-    ) -> Result<Option<(Principal, String)>, StoreError> {
+    ) -> Result<Option<Session>, StoreError> {
         let sql = format!(
-            "SELECT s.csrf_token, s.last_seen_at, s.expires_at, {} FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1",
+            "SELECT s.csrf_token, s.last_seen_at, s.expires_at, {} FROM sessions s \
+             JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
             user_columns_of("u")
         );
         let Some(row) = sqlx::query(AssertSqlSafe(sql))
@@ -363,11 +390,47 @@ impl Store {
                 })
                 .await?;
         }
-        let csrf = sql::text(&row, "csrf_token")?;
-        Ok(Some((
-            principal(&creds.user, creds.user.roles.clone(), at),
-            csrf,
-        )))
+        Ok(Some(Session {
+            principal: principal(&creds.user, creds.user.roles.clone(), at),
+            csrf: sql::text(&row, "csrf_token")?,
+            language: creds.user.language.clone(),
+        }))
+    }
+
+    /// Keeps the language `p` picked for the pages (a BCP 47 tag such as `zh-CN`) with
+    /// their user, so that it follows them to any browser. A user sets only their own;
+    /// the local operator has none.
+    pub async fn set_user_language(&self, p: &Principal, tag: &str) -> Result<(), StoreError> {
+        let Some(user_id) = p.user_id else {
+            return Err(StoreError::Refused(
+                "only a user has a language of the pages".into(),
+            ));
+        };
+        let tag = tag.trim();
+        let well_formed = !tag.is_empty()
+            && tag.len() <= 35
+            && tag.split('-').all(|part| {
+                (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+        if !well_formed {
+            return Err(ValidationErrors::one(
+                "language",
+                "a language tag such as en, zh-CN or ar",
+            )
+            .into());
+        }
+        self.writer
+            .write((user_id, tag.to_owned()), |c, (user_id, tag)| {
+                Box::pin(async move {
+                    sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+                        .bind(tag.clone())
+                        .bind(user_id.to_string())
+                        .execute(&mut *c)
+                        .await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     pub async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {

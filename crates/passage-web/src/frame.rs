@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use passage_domain::access::{Action, Principal, Resource};
 use passage_server::AppState;
 use passage_server::problem::ApiError;
+use passage_store::Session;
 use serde::Deserialize;
 
 use crate::i18n::{Lang, Tr};
@@ -21,7 +22,11 @@ struct LangQuery {
     lang: Option<String>,
 }
 
-/// The language of a request, and whether the user just picked it (then it is kept).
+/// The language of a request, and whether the user just picked it (then it is kept): the
+/// `lang` query parameter, then the language kept with the logged-in user, then the
+/// `passage_lang` cookie (for pages before login), then `Accept-Language`, then English.
+/// A language picked with `lang` while logged in is kept with the user, so it follows
+/// them to any browser.
 #[derive(Debug, Clone, Copy)]
 pub struct Chosen {
     pub lang: Lang,
@@ -29,29 +34,77 @@ pub struct Chosen {
 }
 
 impl FromRequestParts<AppState> for Chosen {
-    type Rejection = std::convert::Infallible;
+    type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
         let asked = Query::<LangQuery>::try_from_uri(&parts.uri)
             .ok()
             .and_then(|q| q.0.lang)
             .and_then(|l| Lang::parse(&l));
+        let session = looked_up(parts, app).await?;
         if let Some(lang) = asked {
+            if let Some(s) = &session
+                && s.language.as_deref() != Some(lang.tag())
+            {
+                app.store
+                    .set_user_language(&s.principal, lang.tag())
+                    .await?;
+            }
             return Ok(Self { lang, picked: true });
         }
-        let kept = passage_server::auth::cookie(parts, LANG_COOKIE).and_then(Lang::parse);
-        let browser = || {
-            parts
-                .headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Lang::from_accept)
-        };
         Ok(Self {
-            lang: kept.or_else(browser).unwrap_or(Lang::En),
+            lang: kept(parts, session.as_ref()),
             picked: false,
         })
     }
+}
+
+/// The language of a page whose `lang` parameter names something else (the language of
+/// a printed sheet): the user's, the cookie's or the browser's, never changed by the page.
+#[derive(Debug, Clone, Copy)]
+pub struct Kept(pub Chosen);
+
+impl FromRequestParts<AppState> for Kept {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        let session = looked_up(parts, app).await?;
+        Ok(Self(Chosen {
+            lang: kept(parts, session.as_ref()),
+            picked: false,
+        }))
+    }
+}
+
+/// The language kept with the user, else the cookie's, else the browser's, else English.
+fn kept(parts: &Parts, session: Option<&Session>) -> Lang {
+    let user = || {
+        session
+            .and_then(|s| s.language.as_deref())
+            .and_then(Lang::parse)
+    };
+    let cookie = || passage_server::auth::cookie(parts, LANG_COOKIE).and_then(Lang::parse);
+    let browser = || {
+        parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::from_accept)
+    };
+    user().or_else(cookie).or_else(browser).unwrap_or(Lang::En)
+}
+
+/// The session of a request, looked up once however many extractors ask.
+#[derive(Clone)]
+struct LookedUp(Option<Session>);
+
+async fn looked_up(parts: &mut Parts, app: &AppState) -> Result<Option<Session>, ApiError> {
+    if let Some(LookedUp(s)) = parts.extensions.get::<LookedUp>() {
+        return Ok(s.clone());
+    }
+    let s = passage_server::auth::session_of(parts, app).await?;
+    parts.extensions.insert(LookedUp(s.clone()));
+    Ok(s)
 }
 
 impl Chosen {
@@ -82,7 +135,8 @@ impl FromRequestParts<AppState> for Visitor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
-        Ok(Self(passage_server::auth::session_of(parts, app).await?))
+        let session = looked_up(parts, app).await?;
+        Ok(Self(session.map(|s| (s.principal, s.csrf))))
     }
 }
 
@@ -97,8 +151,11 @@ impl FromRequestParts<AppState> for User {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
-        match passage_server::auth::session_of(parts, app).await {
-            Ok(Some((p, csrf))) => Ok(Self { p, csrf }),
+        match looked_up(parts, app).await {
+            Ok(Some(s)) => Ok(Self {
+                p: s.principal,
+                csrf: s.csrf,
+            }),
             Ok(None) => Err(Redirect::to("/login").into_response()),
             Err(e) => Err(e.into_response()),
         }

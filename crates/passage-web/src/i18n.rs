@@ -1,7 +1,8 @@
 //! The languages of the pages: every string in a Fluent message file per language
 //! (`i18n/<tag>/<area>.ftl`), the language picked from the `lang` query parameter, then the
-//! `passage_lang` cookie (the user's setting, kept a year), then `Accept-Language`, then
-//! English; Arabic is written right to left.
+//! language kept with the logged-in user, then the `passage_lang` cookie (before login),
+//! then `Accept-Language`, then English ([`crate::frame::Chosen`]); Arabic is written right
+//! to left.
 //!
 //! # Invariants
 //!

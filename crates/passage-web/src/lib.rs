@@ -18,6 +18,7 @@ pub mod form;
 pub mod frame;
 mod home;
 pub mod i18n;
+mod information;
 mod registration;
 mod session;
 
@@ -38,6 +39,7 @@ pub fn pages() -> Router<AppState> {
         .route("/dashboard", get(dashboard::page))
         .route("/static/passage.css", get(stylesheet))
         .merge(registration::routes())
+        .merge(information::routes())
 }
 
 async fn stylesheet() -> impl IntoResponse {

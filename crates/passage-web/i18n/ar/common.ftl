@@ -63,3 +63,7 @@ error-refused = غير ممكن الآن
 error-server = حدث خطأ في الخادم
 form-problems = يرجى تصحيح ما يلي:
 form-save = حفظ
+information-title = ورقة المعلومات
+information-back = العودة إلى صفحة الشخص
+information-print = للطباعة، اضغط Ctrl+P.
+information-languages = هذه الورقة بلغة أخرى:

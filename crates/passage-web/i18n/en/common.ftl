@@ -63,3 +63,7 @@ error-refused = Not possible now
 error-server = Something went wrong on the server
 form-problems = Please correct the following:
 form-save = Save
+information-title = Information sheet
+information-back = Back to the person
+information-print = To print it, press Ctrl+P.
+information-languages = This sheet in another language:

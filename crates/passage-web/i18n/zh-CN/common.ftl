@@ -63,3 +63,7 @@ error-refused = 目前无法执行
 error-server = 服务器出错
 form-problems = 请更正以下问题：
 form-save = 保存
+information-title = 说明单
+information-back = 返回此人的页面
+information-print = 要打印，请按 Ctrl+P。
+information-languages = 此说明单的其他语言：
