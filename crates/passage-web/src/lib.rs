@@ -12,6 +12,7 @@
 //!   checked ([`frame::User::check`]) before anything is done.
 //! - Numbers leave through the same disclosure control as the statistics API.
 
+mod care;
 pub mod charts;
 mod dashboard;
 pub mod form;
@@ -36,6 +37,7 @@ pub fn pages() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/dashboard", get(dashboard::page))
         .route("/static/passage.css", get(stylesheet))
+        .merge(care::routes())
 }
 
 async fn stylesheet() -> impl IntoResponse {
