@@ -83,7 +83,7 @@ pub(super) async fn list(
         .filter(|i| from.is_none_or(|d| i.details.occurred_on >= d))
         .filter(|i| to.is_none_or(|d| i.details.occurred_on <= d))
         .collect();
-    found.sort_by(|a, b| b.details.occurred_on.cmp(&a.details.occurred_on));
+    found.sort_by_key(|i| std::cmp::Reverse(i.details.occurred_on));
     let lines = found
         .into_iter()
         .map(|i| Line {

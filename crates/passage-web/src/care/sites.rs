@@ -202,17 +202,29 @@ struct SitePage {
     household_problem: Option<String>,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the forms of the site page hold after a submission: the unit typed and its
+/// problems, the household number typed and its problem.
+#[derive(Default)]
+struct Typed {
+    form: UnitForm,
+    problems: Problems,
+    household: String,
+    household_problem: Option<String>,
+}
+
 async fn site_page(
     app: &AppState,
     chosen: Chosen,
     user: &User,
     id: Uuid,
-    form: UnitForm,
-    problems: Problems,
-    household: String,
-    household_problem: Option<String>,
+    typed: Typed,
 ) -> Result<Response, ApiError> {
+    let Typed {
+        form,
+        problems,
+        household,
+        household_problem,
+    } = typed;
     let tr = chosen.tr();
     let site = app
         .store
@@ -330,18 +342,14 @@ pub(super) async fn show(
             },
         }
     }
-    site_page(
-        &app,
-        chosen,
-        &user,
-        id,
-        UnitForm::default(),
-        Problems::default(),
-        typed,
+    let typed = Typed {
+        household: typed,
         household_problem,
-    )
-    .await
-    .unwrap_or_else(|e| failed(chosen, &user, e))
+        ..Typed::default()
+    };
+    site_page(&app, chosen, &user, id, typed)
+        .await
+        .unwrap_or_else(|e| failed(chosen, &user, e))
 }
 
 pub(super) async fn add_unit(
@@ -374,9 +382,19 @@ pub(super) async fn add_unit(
     match done {
         Ok(_) => Redirect::to(&format!("/sites/{id}")).into_response(),
         Err(e) => match Problems::of(e) {
-            Ok(problems) => site_page(&app, chosen, &user, id, form, problems, String::new(), None)
-                .await
-                .unwrap_or_else(|e| failed(chosen, &user, e)),
+            Ok(problems) => site_page(
+                &app,
+                chosen,
+                &user,
+                id,
+                Typed {
+                    form,
+                    problems,
+                    ..Typed::default()
+                },
+            )
+            .await
+            .unwrap_or_else(|e| failed(chosen, &user, e)),
             Err(e) => failed(chosen, &user, e),
         },
     }
