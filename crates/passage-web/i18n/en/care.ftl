@@ -41,6 +41,7 @@ care-see-site = See the site's occupancy
 care-proposal = Where they could sleep
 care-proposal-intro = The proposal keeps a household together, places unaccompanied children only in a child-friendly space and women travelling alone only in a women's safe space. Confirm it, or choose another unit for anyone.
 care-all-staying = Everyone of this household is staying somewhere already.
+care-may-not-place = Your roles do not place people in shelter.
 care-proposed = Proposed
 care-not-placed = No bed proposed
 care-admit-to = Admit to

@@ -41,6 +41,7 @@ care-see-site = 查看站点入住情况
 care-proposal = 可安排的住处
 care-proposal-intro = 分配建议让家庭住在一起，无人陪伴儿童只安排在儿童友好空间，独自出行的妇女只安排在妇女安全空间。请确认，或为任何人另选单元。
 care-all-staying = 该家庭的所有成员都已入住。
+care-may-not-place = 您的角色不能安排住所。
 care-proposed = 建议
 care-not-placed = 未建议床位
 care-admit-to = 入住到

@@ -42,10 +42,12 @@ pub struct Occupancy {
     pub height: u32,
     pub label_width: u32,
     pub total_width: u32,
+    /// The words are written right to left (the bars still grow from the left).
+    pub rtl: bool,
 }
 
 impl Occupancy {
-    pub fn new(title: &str, rows: Vec<Row>) -> Self {
+    pub fn new(title: &str, rows: Vec<Row>, rtl: bool) -> Self {
         let max = rows
             .iter()
             .map(|r| r.beds.max(r.occupied))
@@ -70,6 +72,7 @@ impl Occupancy {
             height: n.max(1) * ROW,
             label_width: LABEL_WIDTH,
             total_width: LABEL_WIDTH + BAR_AREA + TEXT_WIDTH,
+            rtl,
         }
     }
 }
@@ -96,6 +99,7 @@ mod tests {
                     text: "50 of 40 beds taken, 10 over capacity".into(),
                 },
             ],
+            false,
         );
         assert_eq!(chart.rows[1].taken_width, BAR_AREA);
         assert!(chart.rows[1].over && !chart.rows[0].over);

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use passage_domain::access::Role;
+use passage_domain::access::{Action, Resource, Role};
 use passage_domain::care::records::{Admission, Admissions, Stay, StayChange};
 use passage_domain::record::{Household, Site};
 use passage_server::AppState;
@@ -20,7 +20,7 @@ use passage_server::problem::ApiError;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{all_sites, site_label, unit_kind};
+use super::{all_sites, allowed, site_label, unit_kind};
 use crate::form::{Problems, filled};
 use crate::frame::{Chosen, Frame, User, failed, render};
 use crate::i18n::Tr;
@@ -76,6 +76,8 @@ struct ShelterPage {
     /// Units of every site for a transfer: (site, its units).
     targets: Vec<(String, Vec<Choice>)>,
     may_override: bool,
+    /// Whether the user's roles move people between units.
+    may_move: bool,
     admit_problem: Option<String>,
     override_reason: String,
     to_unit: Option<Uuid>,
@@ -185,16 +187,19 @@ async fn shelter_page(
 ) -> Result<Response, ApiError> {
     let tr = chosen.tr();
     let h = household(app, user, id).await?;
+    let may_place = user.can(Action::Create, Resource::Stay);
+    let may_move = user.can(Action::Update, Resource::Stay);
     let sites = all_sites(app, user).await?;
     let site = match typed.site {
         Some(s) => Some(s),
-        None => first_with_units(app, user, &sites).await?,
+        None if may_place => first_with_units(app, user, &sites).await?,
+        None => None,
     };
     let mut staying = Vec::new();
     let mut not_staying = Vec::new();
     let mut unit_names: HashMap<Uuid, String> = HashMap::new();
     for s in &sites {
-        for u in app.store.units(&user.p, s.meta.id).await? {
+        for u in allowed(app.store.units(&user.p, s.meta.id).await)?.unwrap_or_default() {
             unit_names.insert(u.meta.id, u.details.name);
         }
     }
@@ -232,7 +237,11 @@ async fn shelter_page(
         .reduce(|a, b| format!("{a}; {b}"));
     let mut arriving = Vec::new();
     let mut units = Vec::new();
+    if !may_place && !not_staying.is_empty() {
+        admit_problem = Some(tr.t("care-may-not-place"));
+    }
     if let Some(site) = site
+        && may_place
         && !not_staying.is_empty()
     {
         units = choices(app, user, &tr, site).await?;
@@ -298,7 +307,7 @@ async fn shelter_page(
         }
     }
     let mut targets = Vec::new();
-    if !staying.is_empty() {
+    if may_move && !staying.is_empty() {
         for s in &sites {
             let c = choices(app, user, &tr, s.meta.id).await?;
             if !c.is_empty() {
@@ -332,6 +341,7 @@ async fn shelter_page(
         units,
         targets,
         may_override: user.p.roles.contains(&Role::SiteManager),
+        may_move,
         admit_problem,
         override_reason: typed.override_reason,
         to_unit: typed.to_unit,

@@ -57,7 +57,11 @@ fn chart(tr: &Tr, title: &str, occ: &SiteOccupancy) -> Option<String> {
             text: taken(tr, k.occupied, k.beds),
         })
         .collect();
-    Some(Occupancy::new(title, rows).render().unwrap_or_default())
+    Some(
+        Occupancy::new(title, rows, tr.lang.dir() == "rtl")
+            .render()
+            .unwrap_or_default(),
+    )
 }
 
 /// `37 of 40 beds taken`, and how many beyond the beds when crowded.
