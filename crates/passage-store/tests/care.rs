@@ -355,3 +355,101 @@ async fn a_household_entitlement_given_through_a_record_merged_away_is_held_for_
         assert_eq!(d.held_because[0].distribution_id, given.meta.id);
     }
 }
+
+#[tokio::test]
+async fn the_people_staying_at_a_site_and_a_household_s_distributions_are_listed() {
+    use passage_domain::care::records::{Admission, Admissions, StayChange};
+    use passage_domain::care::shelter::{ShelterUnitDetails, UnitKind};
+    for db in testing::all().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let operator = Principal::operator(NOW);
+        let (site, arrival) = arrival(&store).await;
+        let tent = ShelterUnitDetails {
+            site_id: site,
+            name: "Tent 1".into(),
+            kind: UnitKind::FamilyTent,
+            beds: 4,
+            closed: false,
+        };
+        let tent = store.create_unit(&operator, tent).await.unwrap().meta.id;
+        let family = household(&store, arrival, "Rohima", &["Karim"]).await;
+        let other = household(&store, arrival, "Nasima", &[]).await;
+        let placements = family
+            .members
+            .iter()
+            .map(|m| Admission {
+                person_id: m.person_id,
+                unit_id: tent,
+                companions: 0,
+            })
+            .collect();
+        let stays = store
+            .admit(
+                &operator,
+                Admissions {
+                    placements,
+                    override_reason: None,
+                },
+            )
+            .await
+            .unwrap();
+        let staying = store.staying_at(&operator, site).await.unwrap();
+        assert_eq!(staying.len(), 2, "{}", db.backend);
+        assert!(
+            staying
+                .iter()
+                .all(|(s, p)| s.person_id == p.meta.id && s.unit_id == tent)
+        );
+        let change = StayChange {
+            version: stays[1].meta.version,
+            reason: "left for Medan".into(),
+            to_unit_id: None,
+            override_reason: None,
+        };
+        store
+            .change_stay(&operator, stays[1].meta.id, change)
+            .await
+            .unwrap();
+        let staying = store.staying_at(&operator, site).await.unwrap();
+        assert_eq!(staying.len(), 1, "a departure leaves: {}", db.backend);
+
+        let kit = programme(&store, "KIT", Beneficiary::Person, Frequency::Once).await;
+        for person in [
+            family.head_person_id,
+            family.members[1].person_id,
+            other.head_person_id,
+        ] {
+            store
+                .distribute(&operator, give(kit, person, site), Vec::new())
+                .await
+                .unwrap();
+        }
+        let theirs = store
+            .distributions(
+                &operator,
+                &DistributionFilter {
+                    household_id: Some(family.meta.id),
+                    distributed_by: Some(operator.name.clone()),
+                    newest_first: true,
+                    limit: 10,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(theirs.len(), 2, "only the household's: {}", db.backend);
+        assert!(theirs[0].distributed_at >= theirs[1].distributed_at);
+        let nobody = store
+            .distributions(
+                &operator,
+                &DistributionFilter {
+                    distributed_by: Some("someone else".into()),
+                    limit: 10,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(nobody.is_empty(), "{}", db.backend);
+    }
+}

@@ -12,6 +12,7 @@
 //!   checked ([`frame::User::check`]) before anything is done.
 //! - Numbers leave through the same disclosure control as the statistics API.
 
+mod care;
 pub mod charts;
 mod dashboard;
 pub mod form;
@@ -40,6 +41,7 @@ pub fn pages() -> Router<AppState> {
         .route("/static/passage.css", get(stylesheet))
         .merge(registration::routes())
         .merge(information::routes())
+        .merge(care::routes())
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -112,6 +112,7 @@ fn filter(q: DistributionQuery, limit: u32) -> DistributionFilter {
         day: q.day,
         status: q.status,
         limit: q.limit.unwrap_or(limit),
+        ..DistributionFilter::default()
     }
 }
 

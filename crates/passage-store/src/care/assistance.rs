@@ -127,6 +127,12 @@ pub struct DistributionFilter {
     pub site_id: Option<Uuid>,
     pub day: Option<Date>,
     pub status: Option<DistributionStatus>,
+    /// Only to the members of this household.
+    pub household_id: Option<Uuid>,
+    /// Only those handed over by this user (a desk's own list).
+    pub distributed_by: Option<String>,
+    /// The latest first (the oldest first otherwise).
+    pub newest_first: bool,
     pub limit: u32,
 }
 
@@ -307,10 +313,18 @@ impl Store {
         if let Some(s) = f.status {
             b.push(" AND status = ?", Arg::Text(s.code().to_owned()));
         }
-        b.push(
-            " ORDER BY distributed_at, id LIMIT ?",
-            Arg::Int(i64::from(f.limit.clamp(1, 10_000))),
-        );
+        if let Some(h) = f.household_id {
+            b.push(" AND household_id = ?", Arg::Text(h.to_string()));
+        }
+        if let Some(by) = &f.distributed_by {
+            b.push(" AND distributed_by = ?", Arg::Text(by.clone()));
+        }
+        b.raw(if f.newest_first {
+            " ORDER BY distributed_at DESC, id DESC"
+        } else {
+            " ORDER BY distributed_at, id"
+        });
+        b.push(" LIMIT ?", Arg::Int(i64::from(f.limit.clamp(1, 10_000))));
         let rows = b.query().fetch_all(&self.read).await?;
         let found = rows.iter().map(decode).collect::<Result<Vec<_>, _>>()?;
         self.audit_reads(p, Resource::Distribution, found.iter().map(|d| d.meta.id))

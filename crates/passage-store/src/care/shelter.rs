@@ -13,6 +13,7 @@ use passage_domain::care::shelter::{
 };
 use passage_domain::error::ValidationErrors;
 use passage_domain::person::{ProfileFlag, Sex};
+use passage_domain::record::Person;
 use passage_domain::site::SiteDetails;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
@@ -23,6 +24,7 @@ use crate::Store;
 use crate::audit::AuditEntry;
 use crate::error::StoreError;
 use crate::history;
+use crate::persons::{COLUMNS as PERSON_COLUMNS, decode as decode_person};
 use crate::protection::lock_person;
 use crate::scope::{ensure_visible, require, visible};
 use crate::sites::meta;
@@ -512,6 +514,51 @@ impl Store {
         self.audit_reads(p, Resource::Stay, stays.iter().map(|s| s.meta.id))
             .await?;
         Ok(Some(stays))
+    }
+
+    /// The people staying at a site now, each with their open stay, in the order of their
+    /// units then of admission; only the persons the caller may see.
+    pub async fn staying_at(
+        &self,
+        p: &Principal,
+        site_id: Uuid,
+    ) -> Result<Vec<(Stay, Person)>, StoreError> {
+        require(p, Action::Read, Resource::Stay)?;
+        let scope = require(p, Action::Read, Resource::Person)?;
+        let mut c = self.read.acquire().await?;
+        site(&mut c, site_id).await?;
+        let sql = format!(
+            "SELECT {STAY_COLUMNS} FROM stays WHERE site_id = $1 AND departed_at IS NULL ORDER BY unit_id, admitted_at, id"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(site_id.to_string())
+            .fetch_all(&mut *c)
+            .await?;
+        let stays = rows
+            .iter()
+            .map(decode_stay)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut b = Builder::new(&format!(
+            "SELECT {PERSON_COLUMNS} FROM persons WHERE id IN (SELECT person_id FROM stays WHERE departed_at IS NULL AND site_id = "
+        ));
+        b.push("?)", Arg::Text(site_id.to_string()));
+        visible(&mut b, scope, "organisation_id", p);
+        let rows = b.query().fetch_all(&mut *c).await?;
+        drop(c);
+        let mut persons: std::collections::HashMap<Uuid, Person> = std::collections::HashMap::new();
+        for r in &rows {
+            let person = decode_person(r)?;
+            persons.insert(person.meta.id, person);
+        }
+        let found: Vec<(Stay, Person)> = stays
+            .into_iter()
+            .filter_map(|s| persons.remove(&s.person_id).map(|x| (s, x)))
+            .collect();
+        self.audit_reads(p, Resource::Stay, found.iter().map(|(s, _)| s.meta.id))
+            .await?;
+        self.audit_reads(p, Resource::Person, found.iter().map(|(_, x)| x.meta.id))
+            .await?;
+        Ok(found)
     }
 
     /// The allocation proposal for everyone of `arrival_id` the caller can see who is not
