@@ -30,7 +30,7 @@ function taken(text) {
 test("a site manager sees the occupancy chart and places a household by the proposal", async () => {
   const p = await page();
   await logIn(p, "site_manager.aceh");
-  await p.getByRole("link", { name: "Sites" }).click();
+  await p.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sites" }).click();
   await p.waitForURL(`${demo.base}/sites`);
   const chart = p.getByRole("img", { name: "MNR · Mina Raya reception centre" });
   assert.ok((await chart.locator("rect.bar").count()) >= 4, "a bar per unit type");
@@ -123,7 +123,7 @@ test("the distribution desk gives a one-off entitlement once and says why not tw
   assert.ok(person, "someone of the landing without a hygiene kit");
   const number = person.registration_number;
 
-  await p.getByRole("link", { name: "Assistance" }).click();
+  await p.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Assistance" }).click();
   await p.getByLabel(/Registration number/).fill(number);
   await p.getByLabel("Site").selectOption({ label: "MNR · Mina Raya reception centre" });
   await p.keyboard.press("Enter");
@@ -149,7 +149,7 @@ test("the distribution desk gives a one-off entitlement once and says why not tw
 test("an incident officer records an incident, sees it listed, and reads the tracing requests", async () => {
   const p = await page();
   await logIn(p, "incident_officer.aceh");
-  await p.getByRole("link", { name: "Incidents" }).click();
+  await p.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Incidents" }).click();
   await p.waitForURL(`${demo.base}/incidents`);
   const rescue = p.getByRole("row", { name: /rescue/ });
   assert.match(await rescue.innerText(), /\b9\b[\s\S]*\b22\b/, "the demo's rescue: 9 dead, 22 missing");
@@ -182,7 +182,7 @@ test("an incident officer records an incident, sees it listed, and reads the tra
   assert.match(await rows.first().innerText(), /off Lhokseumawe[\s\S]*\b4\b[\s\S]*\b7\b/);
   await screenshot(p, "care-incidents");
 
-  await p.getByRole("link", { name: "Tracing" }).click();
+  await p.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Tracing" }).click();
   await p.waitForURL(`${demo.base}/tracing`);
   await p.getByRole("link", { name: /Yousuf|Yusuf/ }).first().click();
   await p.getByRole("heading", { name: "Possible matches" }).waitFor();
