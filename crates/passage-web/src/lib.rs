@@ -18,6 +18,7 @@ pub mod form;
 pub mod frame;
 mod home;
 pub mod i18n;
+mod protection;
 mod session;
 
 use axum::Router;
@@ -36,6 +37,7 @@ pub fn pages() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/dashboard", get(dashboard::page))
         .route("/static/passage.css", get(stylesheet))
+        .merge(protection::routes())
 }
 
 async fn stylesheet() -> impl IntoResponse {
