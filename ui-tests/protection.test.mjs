@@ -193,3 +193,60 @@ test("the case page reads right to left in Arabic and the screening in Chinese",
   await axe(zh, "the Chinese screening");
   await zh.context().close();
 });
+
+test("a hold resting on a recorded fear is lifted by a supervisor, never by the one who asked", async () => {
+  const officer = await page();
+  await logIn(officer, "screening_officer.aceh");
+  await officer.goto(`${demo.base}/referrals`);
+  // An adult of the landing, not screened: they tell the officer they fear going back.
+  const persons = await api(officer, "GET", "/api/v1/persons?limit=500");
+  let adult;
+  for (const x of persons.items.filter(
+    (x) => x.relationship === "head" && x.details.date_of_birth?.date < "1990-01-01",
+  )) {
+    if ((await api(officer, "GET", `/api/v1/persons/${x.id}/screenings`)).length === 0) {
+      adult = x;
+      break;
+    }
+  }
+  assert.ok(adult, "the demo has an unscreened adult");
+  await api(officer, "POST", `/api/v1/persons/${adult.id}/screenings`, {
+    questionnaire: "screening",
+    questionnaire_version: 2,
+    answers: { stated_age: 40, reasons_for_leaving: ["work"], fear_of_return: true, wants_asylum: false },
+  });
+  await officer.context().close();
+
+  const returns = await page();
+  await logIn(returns, "return_caseworker.aceh");
+  await returns.goto(`${demo.base}/cases`);
+  const opened = await api(returns, "POST", `/api/v1/persons/${adult.id}/cases`, {
+    kind: "return",
+    voluntary: true,
+    reason: "asked to go home",
+  });
+  await returns.goto(`${demo.base}/cases/${opened.id}`);
+  const fear = returns.locator(".conditions li", { hasText: "expressed a fear of return" });
+  await fear.getByLabel("Why it should be lifted").fill("the fear was of a debt collector, settled since");
+  await fear.getByRole("button", { name: "Ask a supervisor to lift this condition" }).click();
+  await returns.waitForLoadState();
+  const lifts = returns.locator(".lifts");
+  assert.match(await lifts.innerText(), /waiting/);
+  assert.equal(await lifts.locator("form").count(), 0, "the one who asked cannot decide");
+  await returns.context().close();
+
+  const supervisor = await page();
+  await logIn(supervisor, "supervisor.aceh");
+  await supervisor.goto(`${demo.base}/cases`);
+  assert.match(await supervisor.locator("main").innerText(), /Requests to lift a hold/);
+  await supervisor.goto(`${demo.base}/cases/${opened.id}`);
+  await supervisor.getByLabel("Approve: lift the condition").check();
+  await supervisor.getByLabel("Reason for the decision").fill("checked with the person through an interpreter");
+  await supervisor.getByRole("button", { name: "Record the decision" }).click();
+  await supervisor.waitForLoadState();
+  assert.match(await supervisor.locator(".lifts").innerText(), /approved/);
+  assert.match(await supervisor.locator(".guard").innerText(), /Nothing holds this return now/);
+  await noMissingMessage(supervisor);
+  await axe(supervisor, "a lifted hold");
+  await supervisor.context().close();
+});

@@ -435,3 +435,53 @@ pub(super) async fn submit(
         Err(e) => failed(chosen, &user, e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_answers_become_what_the_api_takes() {
+        let q = questionnaire::find("screening", 2).expect("shipped");
+        let typed: Typed = [
+            ("csrf", "x"),
+            ("a.stated_age", " 13 "),
+            ("a.travelling_with", "alone"),
+            ("a.reasons_for_leaving", "conflict"),
+            ("a.reasons_for_leaving", "family"),
+            ("a.fear_of_return", "no"),
+            ("a.wants_asylum", ""),
+            ("a.notes", "  "),
+            ("a.detained", "maybe"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        let a = answers(q, &typed);
+        assert_eq!(a.get("stated_age"), Some(&Value::from(13)));
+        assert_eq!(a.get("travelling_with"), Some(&Value::from("alone")));
+        assert_eq!(
+            a.get("reasons_for_leaving"),
+            Some(&serde_json::json!(["conflict", "family"]))
+        );
+        assert_eq!(a.get("fear_of_return"), Some(&Value::Bool(false)));
+        assert!(!a.contains_key("wants_asylum") && !a.contains_key("notes"));
+        // Not yes or no: sent as typed, for the API to refuse at its question.
+        assert_eq!(a.get("detained"), Some(&Value::from("maybe")));
+        let refused = q.check(&a).expect_err("a word is not yes or no");
+        assert!(refused.0.iter().any(|e| e.field == "answers.detained"));
+    }
+
+    #[test]
+    fn conditions_read_in_words_with_the_choices_named() {
+        let q = questionnaire::find("screening", 2).expect("shipped");
+        let asked = q
+            .question("travelling_with")
+            .and_then(|x| x.relevant.as_ref());
+        let words = condition_words(Tr { lang: Lang::En }, q, asked.expect("a condition"));
+        assert!(
+            words.contains("How old are you?") && words.contains("below"),
+            "{words}"
+        );
+    }
+}
