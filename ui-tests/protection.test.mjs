@@ -64,6 +64,7 @@ test("a screening officer screens an unaccompanied child and confirms the urgent
   await p.locator("#a-family_missing-yes").check();
   await noMissingMessage(p);
   await axe(p, "the screening interview");
+  await p.evaluate(() => window.scrollTo(0, 0));
   await screenshot(p, "protection-screening");
   await p.getByRole("button", { name: "Record the screening" }).click();
   await p.waitForURL(/\/screenings\//);
@@ -77,8 +78,14 @@ test("a screening officer screens an unaccompanied child and confirms the urgent
   await noMissingMessage(p);
   await axe(p, "the screening outcome");
   await screenshot(p, "protection-outcome", true);
+  const outcome = p.url();
   await p.getByRole("button", { name: "Confirm the screening" }).click();
   await p.waitForURL(`${demo.base}/persons/${child.id}`);
+  // Confirmed once: the outcome reads as confirmed, with nothing left to confirm.
+  await p.goto(outcome);
+  assert.match(await p.locator("main").innerText(), /Status: confirmed/);
+  assert.equal(await p.getByRole("button", { name: "Confirm the screening" }).count(), 0);
+  await axe(p, "a confirmed screening");
   const referrals = await api(p, "GET", `/api/v1/persons/${child.id}/referrals`);
   const cp = referrals.find((r) => r.service === "child_protection");
   assert.ok(cp, "the child-protection referral was made");
@@ -157,7 +164,7 @@ test("the referral queue leads to a referral with the steps its status allows", 
   await screenshot(p, "protection-referrals");
   await p.getByLabel("Status").selectOption("proposed");
   await p.getByRole("button", { name: "Show" }).click();
-  await rows.first().getByRole("link").click();
+  await rows.first().getByRole("rowheader").getByRole("link").click();
   await p.waitForURL(/\/referrals\/[0-9a-f-]+$/);
   const buttons = await p.locator("form.step button").allInnerTexts();
   assert.deepEqual(buttons.sort(), ["Cancel the referral", "Send"], "the referring side's steps");

@@ -137,6 +137,7 @@ referral-by = أنشأها
 referral-consent-label = الموافقة
 referral-person = الشخص
 referral-person-withheld = غير معروض: تُشارك بيانات الشخص بعد قبول الإحالة فقط، وما دامت موافقته سارية.
+referral-not-shown = لا يُعرض قبل القبول
 referral-reason = السبب
 referral-decline-reason = سبب الرفض
 referral-shared = ما تشاركه هذه الإحالة معك

@@ -137,6 +137,7 @@ referral-by = Made by
 referral-consent-label = Consent
 referral-person = Person
 referral-person-withheld = Not shown: the person's details are shared once the referral is accepted, and only while their consent is in force.
+referral-not-shown = not shown until accepted
 referral-reason = Why
 referral-decline-reason = Why declined
 referral-shared = What this referral shares with you

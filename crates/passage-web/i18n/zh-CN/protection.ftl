@@ -137,6 +137,7 @@ referral-by = 发出人
 referral-consent-label = 同意
 referral-person = 当事人
 referral-person-withheld = 不显示：转介被接受后才共享当事人信息，且仅在其同意有效期间。
+referral-not-shown = 接受前不显示
 referral-reason = 原因
 referral-decline-reason = 拒绝原因
 referral-shared = 此转介与您共享的内容

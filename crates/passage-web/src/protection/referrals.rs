@@ -34,6 +34,8 @@ pub struct Row {
     pub due: String,
     pub overdue: bool,
     pub received: bool,
+    /// The person's id, where the API shows it.
+    pub person_id: Option<Uuid>,
 }
 
 #[derive(Template)]
@@ -56,6 +58,18 @@ pub(super) struct Filter {
 
 fn status_words(tr: Tr, s: ReferralStatus) -> String {
     tr.t(&format!("referral-status-{}", s.code()))
+}
+
+/// A due time: the day in the page's language and the hour (UTC), which an urgent
+/// referral counts in.
+fn due(tr: Tr, at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{} {:02}:{:02} UTC",
+        tr.date(at.date()),
+        at.hour(),
+        at.minute()
+    )
 }
 
 fn received(user: &User, r: &Referral) -> bool {
@@ -95,9 +109,10 @@ pub(super) async fn list(
             urgency: word(tr, "urgency", &r.urgency),
             pressing: r.urgency != Urgency::Normal,
             status: status_words(tr, r.status),
-            due: tr.date(r.due_at.date()),
+            due: due(tr, r.due_at),
             overdue: r.overdue,
             received: received(&user, r),
+            person_id: r.person_id,
         })
         .collect();
     let statuses = ReferralStatus::ALL
@@ -273,7 +288,7 @@ async fn draw(
         urgency: word(tr, "urgency", &r.urgency),
         pressing: r.urgency != Urgency::Normal,
         status: status_words(tr, r.status),
-        due: tr.date(r.due_at.date()),
+        due: due(tr, r.due_at),
         overdue: r.overdue,
         received: is_received,
         reason: r.reason.clone(),
