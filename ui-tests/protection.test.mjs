@@ -39,6 +39,7 @@ async function unscreenedChild(p) {
 }
 
 let returnCase;
+let outcomePage;
 
 test("a screening officer screens an unaccompanied child and confirms the urgent referral", async () => {
   const p = await page();
@@ -79,6 +80,7 @@ test("a screening officer screens an unaccompanied child and confirms the urgent
   await axe(p, "the screening outcome");
   await screenshot(p, "protection-outcome", true);
   const outcome = p.url();
+  outcomePage = outcome;
   await p.getByRole("button", { name: "Confirm the screening" }).click();
   await p.waitForURL(`${demo.base}/persons/${child.id}`);
   // Confirmed once: the outcome reads as confirmed, with nothing left to confirm.
@@ -198,7 +200,24 @@ test("the case page reads right to left in Arabic and the screening in Chinese",
   assert.match(await zh.locator("#q-travelling_with .condition").innerText(), /仅在以下情况下提问/);
   await noMissingMessage(zh);
   await axe(zh, "the Chinese screening");
+  // Every protection page has all its words in both languages.
+  await zh.goto(`${demo.base}/referrals`);
+  const firstReferral = await zh.locator("table.referrals th a").first().getAttribute("href");
+  for (const lang of ["zh-CN", "ar"]) {
+    for (const path of [outcomePage, `${demo.base}/referrals`, `${demo.base}${firstReferral}`, `${demo.base}/cases`]) {
+      await zh.goto(`${path}?lang=${lang}`);
+      await noMissingMessage(zh);
+    }
+  }
   await zh.context().close();
+
+  // A role that does not screen is told so, not shown a form it cannot send.
+  const clerk = await page();
+  await logIn(clerk, "registration_clerk.aceh");
+  const refused = await clerk.goto(`${demo.base}/persons/${child.id}/screen`);
+  assert.equal(refused.status(), 403);
+  await noMissingMessage(clerk);
+  await clerk.context().close();
 });
 
 test("a hold resting on a recorded fear is lifted by a supervisor, never by the one who asked", async () => {

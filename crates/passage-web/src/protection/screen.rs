@@ -8,6 +8,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use passage_domain::access::{Action, Resource};
 use passage_domain::protection::questionnaire::{
     self, AnswerType, Condition, Labels, Question, Questionnaire, Status,
 };
@@ -323,6 +324,7 @@ pub(super) async fn form(
     Query(pick): Query<Pick>,
 ) -> Response {
     let shown = async {
+        user.p.require(Action::Create, Resource::Screening)?;
         let person_id = record_id(&id, "person")?;
         let q = chosen_version(pick.version.as_deref())
             .ok_or_else(|| ApiError::not_found("an active screening questionnaire"))?;
