@@ -149,6 +149,13 @@ test("a return is not scheduled while an asylum claim is pending, and the case s
   await screenshot(p, "protection-guard", true);
   await p.goto(`${demo.base}/cases`);
   assert.match(await p.locator("main").innerText(), /Returns held by the non-refoulement guard/);
+  // The list by kind: the return just opened, held, beside the demo's voluntary returns.
+  await p.getByLabel("Kind").selectOption("return");
+  await p.getByRole("button", { name: "Show" }).click();
+  const listed = p.locator("#h-all + form + table tbody tr");
+  assert.ok((await listed.count()) >= 3, "the demo's two returns and this one");
+  assert.equal(await listed.filter({ hasText: "held by the non-refoulement guard" }).count() >= 1, true);
+  assert.equal(await listed.filter({ hasText: "asylum" }).count(), 0, "only returns");
   await noMissingMessage(p);
   await axe(p, "the cases");
   await p.context().close();
