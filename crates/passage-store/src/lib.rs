@@ -45,7 +45,7 @@ pub use export::{HouseholdSummary, PersonExport};
 pub use history::Event;
 pub use matching::{FeedEntry, NewReview};
 pub use persons::{PersonChange, PersonFilter};
-pub use protection::{CheckedScreening, ReferralFilter};
+pub use protection::{CaseFilter, CheckedScreening, ReferralFilter};
 pub use sql::Page;
 pub use stats::{
     ArrivalCount, AssistanceCount, BreakdownCount, CountedPerson, PipelineItem, SiteLabel,

@@ -20,6 +20,7 @@ pub mod frame;
 mod home;
 pub mod i18n;
 mod information;
+mod protection;
 mod registration;
 mod session;
 
@@ -42,6 +43,7 @@ pub fn pages() -> Router<AppState> {
         .merge(registration::routes())
         .merge(information::routes())
         .merge(care::routes())
+        .merge(protection::routes())
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -21,9 +21,9 @@ use crate::Store;
 use crate::audit::AuditEntry;
 use crate::error::StoreError;
 use crate::history;
-use crate::scope::{ensure_visible, require};
+use crate::scope::{ensure_visible, require, visible};
 use crate::sites::meta;
-use crate::sql::{self, ts};
+use crate::sql::{self, Arg, Builder, ts};
 
 const COLUMNS: &str = "id, person_id, organisation_id, kind, state, outcome, pathway, voluntary, closed, version, created_at, updated_at";
 
@@ -245,6 +245,16 @@ async fn apply_to_person(
     change_status(c, person_id, change, at).await
 }
 
+/// Which cases a listing returns.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub kind: Option<ProcedureKind>,
+    pub state: Option<String>,
+    /// Closed cases too.
+    pub closed: bool,
+    pub limit: u32,
+}
+
 fn refused(e: TransitionError) -> StoreError {
     match e {
         TransitionError::ReasonRequired => ValidationErrors::one("reason", e.to_string()).into(),
@@ -340,6 +350,52 @@ impl Store {
         self.audit_reads(p, Resource::Case, found.iter().map(|x| x.meta.id))
             .await?;
         Ok(found)
+    }
+
+    /// Cases of persons the caller can see, of the kinds their roles read, most recently
+    /// changed first, each in the view the caller's roles give for its kind.
+    pub async fn cases(&self, p: &Principal, f: &CaseFilter) -> Result<Vec<Case>, StoreError> {
+        let scope = require(p, Action::Read, Resource::Case)?;
+        let kinds: Vec<&str> = ProcedureKind::ALL
+            .iter()
+            .filter(|k| f.kind.is_none_or(|x| x == **k))
+            .filter(|k| case_access(p, Action::Read, **k).is_ok())
+            .map(|k| k.code())
+            .collect();
+        if kinds.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut b = Builder::new("SELECT id, kind FROM cases WHERE kind IN (");
+        for (i, k) in kinds.iter().enumerate() {
+            b.push(if i == 0 { "?" } else { ", ?" }, Arg::Text((*k).to_owned()));
+        }
+        b.raw(")");
+        if let Some(state) = &f.state {
+            b.push(" AND state = ?", Arg::Text(state.clone()));
+        }
+        if !f.closed {
+            b.raw(" AND closed = 0");
+        }
+        b.raw(" AND person_id IN (SELECT id FROM persons WHERE anonymised_at IS NULL");
+        visible(&mut b, scope, "organisation_id", p);
+        b.push(
+            ") ORDER BY updated_at DESC, id LIMIT ?",
+            Arg::Int(i64::from(f.limit.clamp(1, 500))),
+        );
+        let mut conn = self.read.acquire().await?;
+        let rows = b.query().fetch_all(&mut *conn).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id = sql::uuid(&sql::text(r, "id")?)?;
+            let kind = ProcedureKind::from_code(&sql::text(r, "kind")?)
+                .ok_or_else(|| StoreError::Corrupt(format!("case {id} kind")))?;
+            let (_, view) = case_access(p, Action::Read, kind)?;
+            out.push(fetch(&mut conn, id, view).await?);
+        }
+        drop(conn);
+        self.audit_reads(p, Resource::Case, out.iter().map(|x| x.meta.id))
+            .await?;
+        Ok(out)
     }
 
     /// Every case of a person, each in the view the caller's roles give for its kind.

@@ -16,6 +16,7 @@ mod queues;
 mod referrals;
 mod screenings;
 
+pub use cases::CaseFilter;
 pub(crate) use guard::reimpose;
 pub use referrals::ReferralFilter;
 
