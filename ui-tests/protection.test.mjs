@@ -196,6 +196,8 @@ test("the case page reads right to left in Arabic and the screening in Chinese",
   await noMissingMessage(p);
   await axe(p, "the Arabic case");
   await screenshot(p, "protection-case", true);
+  // The language picked is kept on the user: give the next tests their English back.
+  await p.goto(`${demo.base}/?lang=en`);
   await p.context().close();
 
   const zh = await page("zh-CN");
@@ -216,6 +218,7 @@ test("the case page reads right to left in Arabic and the screening in Chinese",
       await noMissingMessage(zh);
     }
   }
+  await zh.goto(`${demo.base}/?lang=en`);
   await zh.context().close();
 
   // A role that does not screen is told so, not shown a form it cannot send.
