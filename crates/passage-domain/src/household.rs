@@ -124,17 +124,38 @@ pub struct Breakdown {
     pub x_total: u32,
 }
 
+/// Counts added without wrapping round.
+fn sum(counts: &[u32]) -> u32 {
+    counts.iter().fold(0u32, |a, b| a.saturating_add(*b))
+}
+
 impl Breakdown {
+    /// Everyone counted. Counts are typed by people: a sum past `u32::MAX` stays there
+    /// (and so never equals a household's size) instead of wrapping round to a small one.
     pub fn total(&self) -> u32 {
-        self.female_total() + self.male_total() + self.x_total
+        sum(&[self.female_total(), self.male_total(), self.x_total])
     }
 
     pub fn female_total(&self) -> u32 {
-        self.f_0_4 + self.f_5_11 + self.f_12_17 + self.f_18_59 + self.f_60 + self.f_other
+        sum(&[
+            self.f_0_4,
+            self.f_5_11,
+            self.f_12_17,
+            self.f_18_59,
+            self.f_60,
+            self.f_other,
+        ])
     }
 
     pub fn male_total(&self) -> u32 {
-        self.m_0_4 + self.m_5_11 + self.m_12_17 + self.m_18_59 + self.m_60 + self.m_other
+        sum(&[
+            self.m_0_4,
+            self.m_5_11,
+            self.m_12_17,
+            self.m_18_59,
+            self.m_60,
+            self.m_other,
+        ])
     }
 
     /// Counts one person of `sex` in `bracket`.
@@ -367,6 +388,19 @@ mod tests {
         let mut r = level_one(1, b);
         r.purposes = Some(Vec::new());
         assert_eq!(r.validated(TODAY).unwrap_err().0[0].field, "purposes");
+    }
+
+    #[test]
+    fn counts_past_the_largest_number_are_refused_not_wrapped_round() {
+        // 2^32 - 1 + 2 would wrap round to 1, a household of one.
+        let b = Breakdown {
+            f_18_59: u32::MAX,
+            m_18_59: 2,
+            ..Default::default()
+        };
+        assert_eq!(b.total(), u32::MAX);
+        let err = level_one(1, b).validated(TODAY).unwrap_err();
+        assert!(err.0.iter().any(|e| e.field == "breakdown"), "{err}");
     }
 
     #[test]
