@@ -129,3 +129,24 @@ test("the dashboard's filters: a site picked from a list, a wrong code said so",
   await axe(p, "the filtered dashboard");
   await p.context().close();
 });
+
+test("pages are kept out of the cache and other sites' frames; a malformed address or a form from another site is explained, not obeyed", async () => {
+  const p = await page();
+  await logIn(p, "site_manager.aceh");
+  const home = await p.goto(`${demo.base}/`);
+  assert.equal(home.headers()["cache-control"], "no-store");
+  assert.equal(home.headers()["x-frame-options"], "DENY");
+  const csrf = await p.locator('meta[name="csrf-token"]').getAttribute("content");
+  const bad = await p.goto(`${demo.base}/sites/not-an-id`);
+  assert.equal(bad.status(), 400);
+  assert.equal(await p.getByRole("heading", { level: 1 }).innerText(), "The request was not understood");
+  await noMissingMessage(p);
+  const forged = await p.request.post(`${demo.base}/logout`, {
+    headers: { Origin: "http://elsewhere.example" },
+    form: { csrf },
+  });
+  assert.equal(forged.status(), 403, "a form from another site is refused, even with the token");
+  await p.goto(`${demo.base}/`);
+  assert.equal(await p.getByRole("heading", { level: 1 }).innerText(), "What needs doing", "still logged in");
+  await p.context().close();
+});

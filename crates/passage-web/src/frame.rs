@@ -45,10 +45,10 @@ impl FromRequestParts<AppState> for Chosen {
         if let Some(lang) = asked {
             if let Some(s) = &session
                 && s.language.as_deref() != Some(lang.tag())
+                && let Err(e) = app.store.set_user_language(&s.principal, lang.tag()).await
             {
-                app.store
-                    .set_user_language(&s.principal, lang.tag())
-                    .await?;
+                // The page is still shown in the language asked; only keeping it failed.
+                tracing::warn!(error = %e, "the language picked could not be kept");
             }
             return Ok(Self { lang, picked: true });
         }
@@ -108,6 +108,15 @@ async fn looked_up(parts: &mut Parts, app: &AppState) -> Result<Option<Session>,
 }
 
 impl Chosen {
+    /// The language of a request from what it carries (cookie, browser), without the
+    /// user's setting: for answers made before any page runs.
+    pub(crate) fn of_request(parts: &Parts) -> Self {
+        Self {
+            lang: kept(parts, None),
+            picked: false,
+        }
+    }
+
     pub fn tr(self) -> Tr {
         Tr { lang: self.lang }
     }

@@ -20,6 +20,7 @@ pub mod frame;
 mod home;
 pub mod i18n;
 mod information;
+mod layers;
 mod protection;
 mod registration;
 mod session;
@@ -44,6 +45,7 @@ pub fn pages() -> Router<AppState> {
         .merge(information::routes())
         .merge(care::routes())
         .merge(protection::routes())
+        .layer(axum::middleware::from_fn(layers::wrap))
 }
 
 async fn stylesheet() -> impl IntoResponse {
