@@ -72,7 +72,7 @@ async fn submissions_are_kept_once_and_whole() {
         let photo: &[u8] = &[0xff, 0xd8, 0x00, 0x10, 0xfe];
 
         let (first, new) = store
-            .receive_submission(&clerk, submission("uuid:1", &xml, &[("p.jpg", photo)]))
+            .receive_submission(&clerk, submission("uuid:1", xml, &[("p.jpg", photo)]))
             .await
             .unwrap();
         assert!(new);
@@ -83,7 +83,7 @@ async fn submissions_are_kept_once_and_whole() {
         let (again, new) = store
             .receive_submission(
                 &clerk,
-                submission("uuid:1", &xml, &[("p.jpg", photo), ("q.jpg", b"q")]),
+                submission("uuid:1", xml, &[("p.jpg", photo), ("q.jpg", b"q")]),
             )
             .await
             .unwrap();
@@ -99,7 +99,7 @@ async fn submissions_are_kept_once_and_whole() {
             .unwrap_err();
         assert!(matches!(err, StoreError::Refused(_)), "{err}");
         let err = store
-            .receive_submission(&clerk, submission("uuid:1", &xml, &[("p.jpg", b"other")]))
+            .receive_submission(&clerk, submission("uuid:1", xml, &[("p.jpg", b"other")]))
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::Refused(_)), "{err}");
@@ -126,7 +126,7 @@ async fn submissions_are_kept_once_and_whole() {
             store
                 .receive_submission(
                     &user(a, Role::ScreeningOfficer),
-                    submission("uuid:2", &xml, &[])
+                    submission("uuid:2", xml, &[])
                 )
                 .await
                 .unwrap_err(),
