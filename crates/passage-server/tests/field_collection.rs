@@ -6,7 +6,6 @@
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use base64::Engine;
 use http_body_util::BodyExt;
 use passage_domain::access::Role;
 use serde_json::{Value, json};
@@ -15,62 +14,8 @@ use tower::ServiceExt;
 #[macro_use]
 mod support;
 
+use support::openrosa::{BOUNDARY, Part, USER_AGENT, basic, clerk, level_one_xml, multipart};
 use support::{App, PASSWORD, level_one};
-
-const BOUNDARY: &str = "ac8f1e3b-6d52-4c11-9b0e-3f6c2a0d4e57";
-const USER_AGENT: &str =
-    "org.odk.collect.android/v2024.3.2 okhttp/4.12.0 Dalvik/2.1.0 (Linux; U; Android 13)";
-
-fn basic(user: &str, password: &str) -> String {
-    let b = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-    format!("Basic {b}")
-}
-
-fn clerk(org: &str) -> String {
-    basic(&format!("registration_clerk.{org}"), PASSWORD)
-}
-
-/// A level-1 registration as Collect writes the instance of `forms/registration-level-1`.
-fn level_one_xml(
-    instance: &str,
-    arrival: &str,
-    given: &str,
-    family: &str,
-    nationality: &str,
-) -> String {
-    format!(
-        r#"<?xml version='1.0' ?><data id="passage_registration_l1" version="2026112701" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms" xmlns:odk="http://www.opendatakit.org/xforms"><arrival>{arrival}</arrival><kind>family</kind><head><given_name>{given}</given_name><family_name>{family}</family_name><original_name>محمد ایوب</original_name><original_script>Arab</original_script><sex>M</sex><dob_precision>year_only</dob_precision><birth_year>1988</birth_year><nationality>{nationality}</nationality><other_nationality /><languages>rhg</languages><place_of_origin /><phone /></head><size>5</size><breakdown><f_0_4>0</f_0_4><f_5_11>1</f_5_11><f_12_17>0</f_12_17><f_18_59>1</f_18_59><f_60>0</f_60><f_other>0</f_other><m_0_4>2</m_0_4><m_5_11>0</m_5_11><m_12_17>0</m_12_17><m_18_59>1</m_18_59><m_60>0</m_60><m_other>0</m_other><x_total>0</x_total></breakdown><meta><instanceID>{instance}</instanceID><instanceName>{family} {given} +5</instanceName></meta></data>"#
-    )
-}
-
-/// A part of a multipart body: name, file name, content type, bytes.
-type Part<'a> = (&'a str, Option<&'a str>, &'a str, &'a [u8]);
-
-/// The body Collect's HTTP client (okhttp) sends.
-fn multipart(parts: &[Part]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, file, ctype, bytes) in parts {
-        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
-        let disposition = match file {
-            Some(f) => {
-                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\n")
-            }
-            None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n"),
-        };
-        body.extend_from_slice(disposition.as_bytes());
-        body.extend_from_slice(
-            format!(
-                "Content-Type: {ctype}\r\nContent-Length: {}\r\n\r\n",
-                bytes.len()
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
 
 struct Answer {
     status: StatusCode,
