@@ -14,7 +14,9 @@ use tower::ServiceExt;
 #[macro_use]
 mod support;
 
-use support::openrosa::{BOUNDARY, Part, USER_AGENT, basic, clerk, level_one_xml, multipart};
+use support::openrosa::{
+    BOUNDARY, Part, USER_AGENT, basic, clerk, level_one_xml, multipart, with_document,
+};
 use support::{App, PASSWORD, level_one};
 
 struct Answer {
@@ -208,7 +210,11 @@ on_every_backend!(
 
         // A submission with a photo: 201 with an OpenRosaResponse, and a registration.
         let instance = "uuid:0b7c4a52-5d0e-4c36-a8f1-2b9d1c7e6f01";
-        let xml = level_one_xml(instance, &arrival, "Rashida", "Kamal", "MMR");
+        let xml = with_document(
+            &level_one_xml(instance, &arrival, "Rashida", "Kamal", "MMR"),
+            "national_id_card",
+            "mm 1234567",
+        );
         let (file, bytes) = xml_part(instance, &xml);
         let photo: &[u8] = b"\xff\xd8\xff\xe0 not much of a JPEG";
         let parts: [Part; 2] = [
@@ -231,6 +237,15 @@ on_every_backend!(
         );
         assert!(a.body.contains("registered"), "{}", a.body);
         assert_eq!(app.count("households").await, 1);
+        let (_, households) = app.get("/api/v1/households").await;
+        let head = households["items"][0]["head_person_id"].as_str().unwrap();
+        let (_, documents) = app
+            .get(&format!("/api/v1/documents?person_id={head}"))
+            .await;
+        assert_eq!(
+            documents["items"][0]["details"]["number"], "MM 1234567",
+            "{documents}"
+        );
 
         // Sent again (Collect did not see the answer): 201, nothing stored twice.
         let a = submit(&app, &auth, &parts).await;
@@ -320,7 +335,7 @@ on_every_backend!(
         .await;
         assert_eq!(a.status, StatusCode::NOT_FOUND, "{}", a.body);
         assert!(a.body.contains("no form someone_elses_form"), "{}", a.body);
-        let old = xml.replace("2026112701", "2026010101");
+        let old = xml.replace("2026112702", "2026112701");
         let (file, bytes) = xml_part(other, &old);
         let a = submit(
             &app,
@@ -408,7 +423,11 @@ on_every_backend!(
 
         // An invalid submission waits with the field at fault; a reviewer rejects it, kept.
         let bad = "uuid:66666666-7777-4888-8999-aaaaaaaaaaaa";
-        let xml = level_one_xml(bad, &arrival, "Senait", "Tesfaye", "XYZ");
+        let xml = with_document(
+            &level_one_xml(bad, &arrival, "Senait", "Tesfaye", "XYZ"),
+            "driving_licence",
+            "D-1",
+        );
         let (file, bytes) = xml_part(bad, &xml);
         let a = submit(
             &app,
@@ -418,6 +437,7 @@ on_every_backend!(
         .await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
         assert!(a.body.contains("head.nationalities[0]"), "{}", a.body);
+        assert!(a.body.contains("head_document.kind"), "{}", a.body);
         let waiting = {
             let (_, l) = app
                 .get_as(

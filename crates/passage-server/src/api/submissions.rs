@@ -5,6 +5,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use passage_domain::document::DocumentDetails;
 use passage_domain::error::Problems;
 use passage_domain::household::HouseholdRegistration;
 use passage_domain::record::Household;
@@ -16,7 +17,7 @@ use super::DEFAULT_LIMIT;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::{Body, Id, Query};
-use crate::openrosa::submission;
+use crate::openrosa::{mapping, submission};
 use crate::problem::{ApiError, Problem};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -52,6 +53,9 @@ pub struct Accept {
     /// its reasons fixed; `not_duplicates` for candidates that are other people). When
     /// left out, the draft as it is.
     pub registration: Option<HouseholdRegistration>,
+    /// The head's identity document as corrected; when left out with `registration`
+    /// given, the draft's.
+    pub head_document: Option<DocumentDetails>,
 }
 
 /// A reviewer's refusal of a waiting submission.
@@ -135,7 +139,12 @@ pub async fn accept(
         .submission(&p, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("submission {id}")))?;
-    let draft = match body.registration {
+    let read_document = current
+        .draft
+        .as_ref()
+        .and_then(|d| d.get(mapping::HEAD_DOCUMENT))
+        .cloned();
+    let mut draft = match body.registration {
         Some(r) => serde_json::to_value(r).map_err(|_| ApiError::Unavailable)?,
         None => current.draft.ok_or_else(|| {
             ApiError::invalid(
@@ -144,6 +153,13 @@ pub async fn accept(
             )
         })?,
     };
+    let document = match body.head_document {
+        Some(d) => Some(serde_json::to_value(d).map_err(|_| ApiError::Unavailable)?),
+        None => read_document,
+    };
+    if let (Some(d), Some(o)) = (document, draft.as_object_mut()) {
+        o.insert(mapping::HEAD_DOCUMENT.to_owned(), d);
+    }
     app.store
         .decide_submission(&p, id, body.version, why, false)
         .await?;

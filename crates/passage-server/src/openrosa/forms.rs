@@ -27,7 +27,7 @@ pub struct Form {
 pub const FORMS: &[Form] = &[
     Form {
         id: "passage_registration_l1",
-        version: "2026112701",
+        version: "2026112702",
         title: "Passage household registration, level 1",
         description: "The head of household, the household's size and its count by sex and age",
         xml: include_str!("../../../../forms/registration-level-1.xml"),
@@ -35,7 +35,7 @@ pub const FORMS: &[Form] = &[
     },
     Form {
         id: "passage_registration_l2",
-        version: "2026112701",
+        version: "2026112702",
         title: "Passage household registration, level 2",
         description: "The head of household and every member as an individual",
         xml: include_str!("../../../../forms/registration-level-2.xml"),

@@ -125,6 +125,26 @@ fn person(node: Node, prefix: &str) -> Value {
     Value::Object(p)
 }
 
+/// The key of the draft that holds the head's identity document.
+pub const HEAD_DOCUMENT: &str = "head_document";
+
+/// The identity document of a person's group, when its kind was given.
+fn document(node: Node) -> Option<Value> {
+    let kind = text_of(node, "doc_kind")?;
+    let mut d = Map::new();
+    d.insert("kind".to_owned(), Value::String(kind));
+    for (field, key) in [
+        ("doc_number", "number"),
+        ("doc_issuing_state", "issuing_state"),
+        ("doc_expiry", "expiry_date"),
+    ] {
+        if let Some(v) = text_of(node, field) {
+            d.insert(key.to_owned(), Value::String(v));
+        }
+    }
+    Some(Value::Object(d))
+}
+
 /// The registration body read from a registration form's submission (level 1 with its
 /// size and breakdown, level 2 with its `member` repeats).
 pub fn registration(doc: &Document) -> Value {
@@ -146,8 +166,14 @@ pub fn registration(doc: &Document) -> Value {
             .collect();
         r.insert("breakdown".to_owned(), Value::Object(counts));
     }
-    let head = child(root, "head").map_or_else(|| json!({}), |h| person(h, ""));
-    r.insert("head".to_owned(), head);
+    let head = child(root, "head");
+    r.insert(
+        "head".to_owned(),
+        head.map_or_else(|| json!({}), |h| person(h, "")),
+    );
+    if let Some(d) = head.and_then(document) {
+        r.insert(HEAD_DOCUMENT.to_owned(), d);
+    }
     let members: Vec<Value> = root
         .children()
         .filter(|c| c.is_element() && c.tag_name().name() == "member")
@@ -174,7 +200,8 @@ mod tests {
   <head><given_name>Nur</given_name><family_name>Begum</family_name><original_name>نور بیگم</original_name>
     <original_script>Arab</original_script><sex>F</sex><dob_precision>year_only</dob_precision><dob/>
     <birth_year>1991</birth_year><nationality>stateless</nationality><other_nationality/>
-    <languages>rhg  ben</languages><place_of_origin/><phone/></head>
+    <languages>rhg  ben</languages><place_of_origin/><phone/>
+    <doc_kind>refugee_id_card</doc_kind><doc_number>ab 123</doc_number><doc_issuing_state/><doc_expiry>2028-01-31</doc_expiry></head>
   <size>3</size>
   <breakdown><f_0_4>1</f_0_4><f_18_59>1</f_18_59><m_5_11>1</m_5_11><x_total>0</x_total></breakdown>
   <meta><instanceID>uuid:6f1c2d3e-1111-4222-8333-444455556666</instanceID><instanceName>Begum Nur +3</instanceName></meta>
@@ -203,6 +230,10 @@ mod tests {
         assert_eq!(r["head"]["languages"], json!(["rhg", "ben"]));
         assert!(r["head"].get("contact").is_none());
         assert!(r.get("members").is_none());
+        assert_eq!(
+            r[HEAD_DOCUMENT],
+            json!({"kind": "refugee_id_card", "number": "ab 123", "expiry_date": "2028-01-31"})
+        );
     }
 
     #[test]
@@ -214,6 +245,10 @@ mod tests {
           <meta><instanceID>uuid:1</instanceID></meta></data>"#;
         let (doc, _) = parse(xml).unwrap();
         let r = registration(&doc);
+        assert!(
+            r.get(HEAD_DOCUMENT).is_none(),
+            "no document kind, no document"
+        );
         assert_eq!(r["members"][0]["relationship"], "child");
         assert_eq!(r["members"][0]["person"]["given_name"], "Sara");
         assert_eq!(

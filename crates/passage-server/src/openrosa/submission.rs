@@ -8,9 +8,11 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::StatusCode;
 use axum::response::Response;
 use passage_domain::access::Principal;
-use passage_domain::error::FieldError;
+use passage_domain::document::DocumentDetails;
+use passage_domain::error::{FieldError, Problems};
 use passage_domain::household::HouseholdRegistration;
 use passage_store::{NewAttachment, NewSubmission, Outcome, Submission, SubmissionStatus};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::{Device, OpenRosaError, forms, mapping, response_xml, xml};
@@ -106,24 +108,82 @@ fn reasons_of(e: &ApiError) -> Option<(Vec<FieldError>, serde_json::Value)> {
     }
 }
 
-/// Registers `registration` for submission `id` (which must be `received`, or `accepted`
-/// by a reviewer) and records the outcome: registered, or in review with the reasons.
-/// Answers the submission and, when refused, why.
+/// Registers the household of a draft, and the head's identity document with it: all
+/// of it is checked before anything is saved, and every problem is named at once.
+async fn household_of(app: &AppState, p: &Principal, draft: &Value) -> Result<Uuid, ApiError> {
+    let today = app.clock.today();
+    let mut body = draft.clone();
+    let document = body
+        .as_object_mut()
+        .and_then(|o| o.remove(mapping::HEAD_DOCUMENT));
+    let registration = crate::extract::from_value::<HouseholdRegistration>("", body);
+    let details = document
+        .map(|d| crate::extract::from_value::<DocumentDetails>(mapping::HEAD_DOCUMENT, d))
+        .transpose();
+    let (registration, details) = match (registration, details) {
+        (Ok(r), Ok(d)) => (r, d),
+        (r, d) => {
+            // Every problem at once: the registration's and the document's.
+            let mut problems = Problems::new();
+            for e in [r.err(), d.err()].into_iter().flatten() {
+                match e {
+                    ApiError::Invalid(v) => {
+                        v.0.into_iter()
+                            .for_each(|f| problems.add(f.field, f.message))
+                    }
+                    other => return Err(other),
+                }
+            }
+            return Err(problems
+                .finish(())
+                .err()
+                .map_or(ApiError::Unavailable, ApiError::Invalid));
+        }
+    };
+    let document = match details {
+        None => None,
+        Some(details) => {
+            let head = registration.head.clone().validated(today).ok();
+            match details.validated(today, head.as_ref()) {
+                Ok(valid) => Some(valid),
+                Err(e) => {
+                    let mut problems = Problems::new();
+                    if let Err(r) = registration.validated(today) {
+                        r.0.into_iter()
+                            .for_each(|f| problems.add(f.field, f.message));
+                    }
+                    problems.nest(mapping::HEAD_DOCUMENT, e);
+                    return Err(problems
+                        .finish(())
+                        .err()
+                        .map_or(ApiError::Unavailable, ApiError::Invalid));
+                }
+            }
+        }
+    };
+    let household = households::register(app, p, registration).await?;
+    if let Some(valid) = document {
+        app.store
+            .add_document(p, household.head_person_id, valid)
+            .await?;
+    }
+    Ok(household.meta.id)
+}
+
+/// Registers the draft read from submission `id` (which must be `received`, or
+/// `accepted` by a reviewer) and records the outcome: registered, or in review with the
+/// reasons. Answers the submission and, when refused, why.
 pub async fn register(
     app: &AppState,
     p: &Principal,
     id: Uuid,
-    draft: serde_json::Value,
+    draft: Value,
     registered: SubmissionStatus,
 ) -> Result<(Submission, Option<ApiError>), ApiError> {
-    let result = match crate::extract::from_value::<HouseholdRegistration>("", draft.clone()) {
-        Ok(registration) => households::register(app, p, registration).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(household) => {
+    match household_of(app, p, &draft).await {
+        Ok(household_id) => {
             let outcome = Outcome::Registered {
-                household_id: household.meta.id,
+                household_id,
                 status: registered,
             };
             Ok((app.store.settle_submission(p, id, outcome).await?, None))

@@ -21,7 +21,8 @@ pub fn clerk(org: &str) -> String {
     basic(&format!("registration_clerk.{org}"), PASSWORD)
 }
 
-/// A level-1 registration as Collect writes the instance of `forms/registration-level-1`.
+/// A level-1 registration as Collect writes the instance of `forms/registration-level-1`,
+/// without an identity document.
 pub fn level_one_xml(
     instance: &str,
     arrival: &str,
@@ -30,7 +31,15 @@ pub fn level_one_xml(
     nationality: &str,
 ) -> String {
     format!(
-        r#"<?xml version='1.0' ?><data id="passage_registration_l1" version="2026112701" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms" xmlns:odk="http://www.opendatakit.org/xforms"><arrival>{arrival}</arrival><kind>family</kind><head><given_name>{given}</given_name><family_name>{family}</family_name><original_name>محمد ایوب</original_name><original_script>Arab</original_script><sex>M</sex><dob_precision>year_only</dob_precision><birth_year>1988</birth_year><nationality>{nationality}</nationality><other_nationality /><languages>rhg</languages><place_of_origin /><phone /></head><size>5</size><breakdown><f_0_4>0</f_0_4><f_5_11>1</f_5_11><f_12_17>0</f_12_17><f_18_59>1</f_18_59><f_60>0</f_60><f_other>0</f_other><m_0_4>2</m_0_4><m_5_11>0</m_5_11><m_12_17>0</m_12_17><m_18_59>1</m_18_59><m_60>0</m_60><m_other>0</m_other><x_total>0</x_total></breakdown><meta><instanceID>{instance}</instanceID><instanceName>{family} {given} +5</instanceName></meta></data>"#
+        r#"<?xml version='1.0' ?><data id="passage_registration_l1" version="2026112702" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms" xmlns:odk="http://www.opendatakit.org/xforms"><arrival>{arrival}</arrival><kind>family</kind><head><given_name>{given}</given_name><family_name>{family}</family_name><original_name>محمد ایوب</original_name><original_script>Arab</original_script><sex>M</sex><dob_precision>year_only</dob_precision><birth_year>1988</birth_year><nationality>{nationality}</nationality><other_nationality /><languages>rhg</languages><place_of_origin /><phone /><doc_kind /><doc_number /><doc_issuing_state /><doc_expiry /></head><size>5</size><breakdown><f_0_4>0</f_0_4><f_5_11>1</f_5_11><f_12_17>0</f_12_17><f_18_59>1</f_18_59><f_60>0</f_60><f_other>0</f_other><m_0_4>2</m_0_4><m_5_11>0</m_5_11><m_12_17>0</m_12_17><m_18_59>1</m_18_59><m_60>0</m_60><m_other>0</m_other><x_total>0</x_total></breakdown><meta><instanceID>{instance}</instanceID><instanceName>{family} {given} +5</instanceName></meta></data>"#
+    )
+}
+
+/// The same submission with the head's identity document.
+pub fn with_document(xml: &str, kind: &str, number: &str) -> String {
+    xml.replace(
+        "<doc_kind /><doc_number />",
+        &format!("<doc_kind>{kind}</doc_kind><doc_number>{number}</doc_number>"),
     )
 }
 
