@@ -206,6 +206,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tracing_requests::outcome))
         .routes(routes!(submissions::list))
         .routes(routes!(submissions::read))
+        .routes(routes!(submissions::attachment))
         .routes(routes!(submissions::accept))
         .routes(routes!(submissions::reject))
         .routes(routes!(stats::table_of))

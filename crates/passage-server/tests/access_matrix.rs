@@ -77,6 +77,11 @@ const RULES: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/submissions", Needs(Create, Household)),
     ("GET", "/api/v1/submissions/{id}", Needs(Create, Household)),
     (
+        "GET",
+        "/api/v1/submissions/{id}/attachments/{name}",
+        Needs(Create, Household),
+    ),
+    (
         "POST",
         "/api/v1/submissions/{id}/accept",
         Needs(Create, Household),
@@ -497,7 +502,9 @@ async fn plausible(
         // A fresh submission of organisation a waiting for review each time: a
         // submission is decided once.
         let s = support::openrosa::submission_in_review(app, "a", &f.arrival, n).await;
-        let path = template.replace("{id}", s["id"].as_str().unwrap());
+        let path = template
+            .replace("{id}", s["id"].as_str().unwrap())
+            .replace("{name}", support::openrosa::PHOTO);
         let reason = format!("matrix {n}");
         let body = match method {
             "POST" if template.ends_with("/accept") => Some(json!({

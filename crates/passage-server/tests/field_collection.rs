@@ -262,6 +262,18 @@ on_every_backend!(
             )
             .await;
         assert_eq!(one["xml"], xml, "the XML is kept exactly as received");
+        let req = Request::get(format!(
+            "/api/v1/submissions/{}/attachments/1764237600000.jpg",
+            stored[0]["id"].as_str().unwrap()
+        ))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+        let res = app.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "image/jpeg");
+        let got = res.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(&got[..], photo, "the photo is kept exactly as received");
 
         // The same instance id with other content is a conflict.
         let changed = xml.replace("Rashida", "Rashid");

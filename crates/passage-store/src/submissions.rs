@@ -550,4 +550,42 @@ impl Store {
             .await?;
         Ok(Some((found, xml)))
     }
+
+    /// The content type and bytes of one attachment of a submission the caller can see,
+    /// exactly as received; None when either is missing.
+    pub async fn submission_attachment(
+        &self,
+        p: &Principal,
+        id: Uuid,
+        name: &str,
+    ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        let mut conn = self.read.acquire().await?;
+        match visible(&mut conn, p, Action::Create, id).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        }
+        let row = sqlx::query(
+            "SELECT content_type, bytes FROM submission_attachments WHERE submission_id = $1 AND name = $2",
+        )
+        .bind(id.to_string())
+        .bind(name.to_owned())
+        .fetch_optional(&mut *conn)
+        .await?;
+        drop(conn);
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        self.record_audit(vec![audit(
+            p,
+            Action::Read,
+            id,
+            serde_json::json!({"attachment": name}),
+        )])
+        .await?;
+        Ok(Some((
+            sql::text(&row, "content_type")?,
+            row.try_get("bytes")?,
+        )))
+    }
 }

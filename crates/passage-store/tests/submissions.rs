@@ -110,6 +110,19 @@ async fn submissions_are_kept_once_and_whole() {
         assert_eq!(read.attachments.len(), 2);
         let other = user(b, Role::RegistrationClerk);
         assert!(store.submission(&other, first.id).await.unwrap().is_none());
+        let (ctype, bytes) = store
+            .submission_attachment(&clerk, first.id, "p.jpg")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((ctype.as_str(), bytes.as_slice()), ("image/jpeg", photo));
+        assert!(
+            store
+                .submission_attachment(&other, first.id, "p.jpg")
+                .await
+                .unwrap()
+                .is_none()
+        );
         assert!(
             store
                 .submissions(&other, false, 50)

@@ -4,7 +4,9 @@
 //! it (corrected, or declared not a duplicate) or rejects it with a reason.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use passage_domain::document::DocumentDetails;
 use passage_domain::error::Problems;
 use passage_domain::household::HouseholdRegistration;
@@ -12,6 +14,7 @@ use passage_domain::record::Household;
 use passage_store::{Submission, SubmissionStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 
 use super::DEFAULT_LIMIT;
 use crate::AppState;
@@ -119,6 +122,37 @@ pub async fn read(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("submission {id}")))?;
     Ok(Json(SubmissionDetail { submission, xml }))
+}
+
+/// One attachment of a submission (a photo, a signature), exactly as the device sent it.
+#[utoipa::path(get, path = "/api/v1/submissions/{id}/attachments/{name}", tag = "field collection",
+    params(("id" = Uuid, Path), ("name" = String, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
+pub async fn attachment(
+    State(app): State<AppState>,
+    Caller(p): Caller,
+    Path((id, name)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id = Uuid::parse_str(&id)
+        .map_err(|_| ApiError::invalid("id", format!("'{id}' is not a UUID")))?;
+    let (content_type, bytes) = app
+        .store
+        .submission_attachment(&p, id, &name)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("attachment {name} of submission {id}")))?;
+    let content_type = HeaderValue::from_str(&content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, content_type);
+    r.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment"),
+    );
+    Ok(r)
 }
 
 /// Register a waiting submission, as corrected, through the same validation and duplicate

@@ -72,18 +72,24 @@ pub fn multipart(parts: &[Part]) -> Vec<u8> {
     body
 }
 
-/// A level-1 submission by `org`'s registration clerk that waits for review (its
-/// nationality is no country), as the reviewers' list gives it.
+/// The photo sent with each submission made for review.
+pub const PHOTO: &str = "1764237600000.jpg";
+
+/// A level-1 submission by `org`'s registration clerk, with a photo, that waits for
+/// review (its nationality is no country), as the reviewers' list gives it.
 pub async fn submission_in_review(app: &App, org: &'static str, arrival: &str, n: usize) -> Value {
     let instance = format!("uuid:00000000-0000-4000-8000-{n:012}");
     let xml = level_one_xml(&instance, arrival, "Halima", &format!("Review{n}"), "XYZ");
     let file = format!("{n}.xml");
-    let body = multipart(&[(
-        "xml_submission_file",
-        Some(&file),
-        "text/xml",
-        xml.as_bytes(),
-    )]);
+    let body = multipart(&[
+        (
+            "xml_submission_file",
+            Some(&file),
+            "text/xml",
+            xml.as_bytes(),
+        ),
+        (PHOTO, Some(PHOTO), "image/jpeg", b"\xff\xd8\xff\xe0"),
+    ]);
     let req = Request::post("/submission")
         .header(header::AUTHORIZATION, clerk(org))
         .header("X-OpenRosa-Version", "1.0")
