@@ -85,6 +85,9 @@ pub struct NewSubmission {
     /// What the form creates: the permission needed to submit it and to review it.
     pub creates: Resource,
     pub xml: String,
+    /// What was read from the XML, kept so that a reviewer has it even when the
+    /// registration never ran (the server stopped in between).
+    pub draft: serde_json::Value,
     pub attachments: Vec<NewAttachment>,
 }
 
@@ -316,8 +319,8 @@ async fn receive(
     let id = Uuid::now_v7();
     sqlx::query(
         "INSERT INTO submissions (id, instance_id, form_id, form_version, creates, organisation_id, \
-         submitted_by, xml, xml_sha256, status, reasons, candidates, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', '[]', '[]', 1, $10, $10)",
+         submitted_by, xml, xml_sha256, status, draft, reasons, candidates, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, '[]', '[]', 1, $11, $11)",
     )
     .bind(id.to_string())
     .bind(new.instance_id.clone())
@@ -328,6 +331,7 @@ async fn receive(
     .bind(p.name.clone())
     .bind(new.xml.clone())
     .bind(digest)
+    .bind(new.draft.to_string())
     .bind(ts(p.at))
     .execute(&mut *c)
     .await?;

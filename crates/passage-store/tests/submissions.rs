@@ -49,6 +49,7 @@ fn submission(instance: &str, xml: &str, attachments: &[(&str, &[u8])]) -> NewSu
         form_version: "2026112701".to_owned(),
         creates: Resource::Household,
         xml: xml.to_owned(),
+        draft: serde_json::json!({"head": {"given_name": "Ayub"}}),
         attachments: attachments
             .iter()
             .map(|(name, bytes)| NewAttachment {
@@ -77,6 +78,7 @@ async fn submissions_are_kept_once_and_whole() {
             .unwrap();
         assert!(new);
         assert_eq!(first.status, SubmissionStatus::Received);
+        assert_eq!(first.draft.as_ref().unwrap()["head"]["given_name"], "Ayub");
         assert_eq!(first.attachments[0].size, 5);
 
         // Again, with one more attachment (the second request of a split submission).

@@ -238,6 +238,7 @@ pub async fn submit(
         form_version: form.version.to_owned(),
         creates: form.creates,
         xml: text.clone(),
+        draft: draft.clone(),
         attachments,
     };
     let (stored, fresh) = app.store.receive_submission(&p, new).await?;
