@@ -1,10 +1,10 @@
 //! Validation errors that name the field they are about.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// One thing wrong with one field of an input, named by its path (`members[2].date_of_birth`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FieldError {
     /// Path of the field in the request, dotted, with `[i]` for list items.
     pub field: String,

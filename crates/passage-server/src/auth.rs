@@ -161,7 +161,7 @@ pub async fn session_of(parts: &Parts, app: &AppState) -> Result<Option<Session>
 pub struct Caller(pub Principal);
 
 /// Where and why the request is made, for the audit log.
-fn context(parts: &Parts) -> Context {
+pub fn context(parts: &Parts) -> Context {
     let header = |name: &str| {
         parts
             .headers

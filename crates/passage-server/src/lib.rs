@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod extract;
 pub mod matcher;
+pub mod openrosa;
 pub mod population;
 pub mod problem;
 pub mod token;
@@ -111,6 +112,7 @@ impl utoipa::Modify for Security {
         (name = "data protection", description = "Consent, sharing agreements, data-subject requests, erasure, legal holds"),
         (name = "care", description = "Shelter and occupancy, assistance and distributions, incidents, flow monitoring, tracing"),
         (name = "statistics", description = "Disaggregated tables with disclosure control"),
+        (name = "field collection", description = "Submissions from ODK Collect, KoboCollect and Enketo: the review queue"),
         (name = "protection", description = "Screening, specific needs, referrals, cases of the differentiated procedures, the non-refoulement guard, work queues"),
     )
 )]
@@ -120,7 +122,7 @@ fn api() -> OpenApiRouter<AppState> {
     use api::{
         agreements, arrivals, assistance, cases, consents, documents, duplicates, households,
         incidents, needs, persons, referrals, screenings, session, shelter, sites, stats,
-        subject_rights, tracing_requests, users,
+        subject_rights, submissions, tracing_requests, users,
     };
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(session::login, session::current, session::logout))
@@ -202,6 +204,11 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tracing_requests::create, tracing_requests::list))
         .routes(routes!(tracing_requests::read))
         .routes(routes!(tracing_requests::outcome))
+        .routes(routes!(submissions::list))
+        .routes(routes!(submissions::read))
+        .routes(routes!(submissions::attachment))
+        .routes(routes!(submissions::accept))
+        .routes(routes!(submissions::reject))
         .routes(routes!(stats::table_of))
         .routes(routes!(
             subject_rights::hold,
@@ -234,6 +241,7 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
     let (api, doc) = api().split_for_parts();
     let doc = Arc::new(doc);
     api.merge(pages)
+        .merge(openrosa::router())
         .route(
             "/api/v1/openapi.json",
             get(move || async move { Json(doc.as_ref().clone()) }),

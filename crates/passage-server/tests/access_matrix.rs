@@ -74,6 +74,23 @@ const RULES: &[(&str, &str, Rule)] = &[
         "/api/v1/duplicates/decisions/{id}/undo",
         Needs(Update, Duplicate),
     ),
+    ("GET", "/api/v1/submissions", Needs(Create, Household)),
+    ("GET", "/api/v1/submissions/{id}", Needs(Create, Household)),
+    (
+        "GET",
+        "/api/v1/submissions/{id}/attachments/{name}",
+        Needs(Create, Household),
+    ),
+    (
+        "POST",
+        "/api/v1/submissions/{id}/accept",
+        Needs(Create, Household),
+    ),
+    (
+        "POST",
+        "/api/v1/submissions/{id}/reject",
+        Needs(Create, Household),
+    ),
     ("GET", "/api/v1/session", Authenticated),
     ("DELETE", "/api/v1/session", Authenticated),
     ("POST", "/api/v1/organisations", Needs(Create, Organisation)),
@@ -416,6 +433,7 @@ fn names_personal_record(template: &str) -> bool {
             "/api/v1/stays/",
             "/api/v1/distributions/",
             "/api/v1/tracing-requests/",
+            "/api/v1/submissions/",
         ]
         .iter()
         .any(|p| template.starts_with(p))
@@ -479,6 +497,24 @@ async fn plausible(
     }
     if let Some(call) = care_call(app, f, method, template, caller, n).await {
         return call;
+    }
+    if template.starts_with("/api/v1/submissions/") {
+        // A fresh submission of organisation a waiting for review each time: a
+        // submission is decided once.
+        let s = support::openrosa::submission_in_review(app, "a", &f.arrival, n).await;
+        let path = template
+            .replace("{id}", s["id"].as_str().unwrap())
+            .replace("{name}", support::openrosa::PHOTO);
+        let reason = format!("matrix {n}");
+        let body = match method {
+            "POST" if template.ends_with("/accept") => Some(json!({
+                "version": s["version"], "reason": reason,
+                "registration": another_level_one(&f.arrival)
+            })),
+            "POST" => Some(json!({"version": s["version"], "reason": reason})),
+            _ => None,
+        };
+        return (path, body);
     }
     if template.starts_with("/api/v1/duplicates/decisions") {
         // A fresh pair of the caller's organisation each time: a pair is decided once.

@@ -25,6 +25,7 @@ mod sites;
 pub mod sql;
 mod stats;
 mod subject_rights;
+mod submissions;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod transfers;
@@ -58,6 +59,9 @@ pub use documents::DocumentFilter;
 pub use households::HouseholdFilter;
 pub use sites::SiteFilter;
 pub use subject_rights::RequestFilter;
+pub use submissions::{
+    AttachmentInfo, NewAttachment, NewSubmission, Outcome, Submission, SubmissionStatus,
+};
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

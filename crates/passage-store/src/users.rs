@@ -316,6 +316,24 @@ impl Store {
             .await
     }
 
+    /// Clears the failure count after a correct password sent without a session (a
+    /// device's Basic authentication).
+    pub async fn password_accepted(&self, user_id: Uuid) -> Result<(), StoreError> {
+        self.writer
+            .write(user_id, |c, user_id| {
+                Box::pin(async move {
+                    sqlx::query(
+                        "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+                    )
+                    .bind(user_id.to_string())
+                    .execute(&mut *c)
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
+    }
+
     /// Clears the failure count after a successful login and opens a session.
     pub async fn login_succeeded(
         &self,

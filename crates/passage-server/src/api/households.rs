@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use passage_domain::access::{Action, Resource};
+use passage_domain::access::{Action, Principal, Resource};
 use passage_domain::error::Problems;
 use passage_domain::household::{Breakdown, GroupKind, HouseholdRegistration, MemberDetails};
 use passage_domain::person::{PersonDetails, RegistrationLevel};
@@ -59,6 +59,18 @@ pub async fn create(
     Caller(p): Caller,
     Body(registration): Body<HouseholdRegistration>,
 ) -> Result<(StatusCode, HeaderMap, Json<Household>), ApiError> {
+    let household = register(&app, &p, registration).await?;
+    let (status, headers) = created(format!("/api/v1/households/{}", household.meta.id));
+    Ok((status, headers, Json(household)))
+}
+
+/// Registers a household as `POST /api/v1/households` does: validation, the permission
+/// check, the duplicate guard, then the store. Field submissions register through here.
+pub async fn register(
+    app: &AppState,
+    p: &Principal,
+    registration: HouseholdRegistration,
+) -> Result<Household, ApiError> {
     let not_duplicates = registration.not_duplicates.clone();
     let valid = registration.validated(app.clock.today())?;
     // Who may not register learns nothing of who is registered.
@@ -66,15 +78,14 @@ pub async fn create(
     let persons: Vec<&PersonDetails> = std::iter::once(&valid.head)
         .chain(valid.members.iter().map(|m| &m.person))
         .collect();
-    let guarded = duplicates::guard(&app, &p, &persons, not_duplicates.as_ref()).await?;
-    let household = app.store.register_household(&p, valid.clone()).await?;
+    let guarded = duplicates::guard(app, p, &persons, not_duplicates.as_ref()).await?;
+    let household = app.store.register_household(p, valid.clone()).await?;
     let ids: Vec<Uuid> = household.members.iter().map(|m| m.person_id).collect();
     let persons: Vec<&PersonDetails> = std::iter::once(&valid.head)
         .chain(valid.members.iter().map(|m| &m.person))
         .collect();
-    duplicates::after_save(&app, &p, guarded, &persons, &ids).await?;
-    let (status, headers) = created(format!("/api/v1/households/{}", household.meta.id));
-    Ok((status, headers, Json(household)))
+    duplicates::after_save(app, p, guarded, &persons, &ids).await?;
+    Ok(household)
 }
 
 /// Read a household and its registered members.

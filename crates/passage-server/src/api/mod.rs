@@ -20,6 +20,7 @@ pub mod shelter;
 pub mod sites;
 pub mod stats;
 pub mod subject_rights;
+pub mod submissions;
 pub mod tracing_requests;
 pub mod users;
 

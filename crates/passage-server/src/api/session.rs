@@ -30,6 +30,35 @@ pub struct SessionInfo {
     pub csrf_token: Option<String>,
 }
 
+/// The user whose password this is. A wrong password, an unknown user, a disabled or
+/// locked account are all 401 after the same pause, which grows with repeated failures;
+/// five failures in a row lock the account for a while. Devices sending Basic
+/// authentication are checked through here too.
+pub async fn check_password(
+    app: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<passage_store::Credentials, ApiError> {
+    let now = app.clock.now();
+    let creds = app.store.credentials(username.trim()).await?;
+    let Some(creds) = creds else {
+        auth::verify_password(password, auth::decoy_hash());
+        tokio::time::sleep(app.throttle.failed(username.trim())).await;
+        return Err(ApiError::Unauthorized);
+    };
+    let locked = creds.user.locked_until.is_some_and(|until| until > now);
+    let matches = auth::verify_password(password, &creds.password_hash);
+    if !matches || locked || creds.user.disabled {
+        if !matches {
+            app.store.login_failed(creds.user.meta.id, now).await?;
+        }
+        tokio::time::sleep(app.throttle.failed(username.trim())).await;
+        return Err(ApiError::Unauthorized);
+    }
+    app.throttle.succeeded(username.trim());
+    Ok(creds)
+}
+
 /// Log in. A wrong password, an unknown user, a disabled or locked account all get the
 /// same answer; repeated failures slow the answer down, then lock the account for a while.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = Login, security(()),
@@ -50,22 +79,7 @@ pub async fn start(
     password: &str,
 ) -> Result<(HeaderMap, SessionInfo), ApiError> {
     let now = app.clock.now();
-    let creds = app.store.credentials(username.trim()).await?;
-    let Some(creds) = creds else {
-        auth::verify_password(password, auth::decoy_hash());
-        tokio::time::sleep(app.throttle.failed(username.trim())).await;
-        return Err(ApiError::Unauthorized);
-    };
-    let locked = creds.user.locked_until.is_some_and(|until| until > now);
-    let matches = auth::verify_password(password, &creds.password_hash);
-    if !matches || locked || creds.user.disabled {
-        if !matches {
-            app.store.login_failed(creds.user.meta.id, now).await?;
-        }
-        tokio::time::sleep(app.throttle.failed(username.trim())).await;
-        return Err(ApiError::Unauthorized);
-    }
-    app.throttle.succeeded(username.trim());
+    let creds = check_password(app, username, password).await?;
     let token = auth::new_secret("").map_err(|_| ApiError::Unavailable)?;
     let csrf = auth::new_secret("").map_err(|_| ApiError::Unavailable)?;
     app.store

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod data_protection;
+pub mod openrosa;
 
 use std::collections::HashMap;
 
