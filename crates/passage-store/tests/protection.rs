@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use passage_domain::access::Principal;
+use passage_domain::access::{OrganisationDetails, OrganisationKind, Principal, Role};
 use passage_domain::arrival::{ArrivalDetails, ArrivalMode};
 use passage_domain::duplicates::{Decision, DecisionKind, NewDecision};
 use passage_domain::household::{GroupKind, HouseholdRegistration};
@@ -16,7 +16,7 @@ use passage_domain::protection::procedure::ProcedureKind;
 use passage_domain::protection::records::{Case, NewCase, TransitionRequest};
 use passage_domain::protection::referral::{NewReferral, Service, Urgency};
 use passage_domain::site::{SiteDetails, SiteKind};
-use passage_store::{ReferralFilter, Store, testing};
+use passage_store::{CaseFilter, ReferralFilter, Store, testing};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -359,5 +359,96 @@ async fn a_merge_racing_a_return_from_another_server_never_leaves_it_scheduled()
                 Err(e) => assert!(e.to_string().contains("on hold"), "{e}"),
             }
         }
+    }
+}
+
+fn staff(org: Uuid, role: Role) -> Principal {
+    Principal {
+        user_id: Some(Uuid::now_v7()),
+        at: NOW,
+        name: role.code().into(),
+        organisation_id: Some(org),
+        roles: vec![role],
+        context: Default::default(),
+    }
+}
+
+#[tokio::test]
+async fn the_case_list_names_only_cases_whose_page_opens_for_the_caller() {
+    for db in testing::all().await {
+        let store = &Store::open(&db.url).await.unwrap();
+        let operator = Principal::operator(NOW);
+        let mut orgs = Vec::new();
+        for name in ["Task force", "Other office"] {
+            let details = OrganisationDetails {
+                name: name.into(),
+                kind: OrganisationKind::GovernmentAuthority,
+                country: None,
+                country_of_origin_authority: false,
+            };
+            orgs.push(
+                store
+                    .create_organisation(&operator, details)
+                    .await
+                    .unwrap()
+                    .meta
+                    .id,
+            );
+        }
+        let arrival = arrival(store).await;
+        let registration = HouseholdRegistration {
+            arrival_id: arrival,
+            kind: GroupKind::Family,
+            size: None,
+            breakdown: None,
+            head: PersonDetails::named("Karim", Sex::M),
+            members: Vec::new(),
+            legal_basis: None,
+            purposes: None,
+            not_duplicates: None,
+        };
+        let clerk = staff(orgs[0], Role::RegistrationClerk);
+        let person = store
+            .register_household(&clerk, registration.validated(NOW.date()).unwrap())
+            .await
+            .unwrap()
+            .head_person_id;
+        let caseworker = staff(orgs[0], Role::ReturnCaseworker);
+        let opened = store
+            .open_case(&caseworker, person, case(ProcedureKind::Return))
+            .await
+            .unwrap();
+        let all = CaseFilter {
+            limit: 100,
+            ..CaseFilter::default()
+        };
+        let listed = store.cases(&caseworker, &all).await.unwrap();
+        assert_eq!(
+            listed.iter().map(|c| c.meta.id).collect::<Vec<_>>(),
+            [opened.meta.id],
+            "{}",
+            db.backend
+        );
+        for c in &listed {
+            assert!(store.case(&caseworker, c.meta.id).await.unwrap().is_some());
+        }
+        let elsewhere = staff(orgs[1], Role::ReturnCaseworker);
+        assert!(
+            store.cases(&elsewhere, &all).await.unwrap().is_empty(),
+            "{}",
+            db.backend
+        );
+        assert!(
+            store
+                .case(&elsewhere, opened.meta.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store.cases(&clerk, &all).await.is_err(),
+            "a clerk lists no cases ({})",
+            db.backend
+        );
     }
 }

@@ -376,10 +376,12 @@ impl Store {
         if !f.closed {
             b.raw(" AND closed = 0");
         }
-        b.raw(" AND person_id IN (SELECT id FROM persons WHERE anonymised_at IS NULL");
+        // Visible as one case is (by the case's organisation), so the list never names a
+        // case its page would not show.
         visible(&mut b, scope, "organisation_id", p);
+        b.raw(" AND person_id IN (SELECT id FROM persons WHERE anonymised_at IS NULL)");
         b.push(
-            ") ORDER BY updated_at DESC, id LIMIT ?",
+            " ORDER BY updated_at DESC, id LIMIT ?",
             Arg::Int(i64::from(f.limit.clamp(1, 500))),
         );
         let mut conn = self.read.acquire().await?;
