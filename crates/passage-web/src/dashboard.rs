@@ -18,7 +18,7 @@ use time::Date;
 
 use crate::charts::{Bar, Bars, Pyramid};
 use crate::form::{Problems, date, filled};
-use crate::frame::{Chosen, Frame, User, render};
+use crate::frame::{Chosen, Frame, User, failed, render};
 use crate::i18n::Tr;
 
 #[derive(Debug, Default, Deserialize)]
@@ -145,6 +145,16 @@ pub(crate) async fn page(
     chosen: Chosen,
     user: User,
     Query(f): Query<Filters>,
+) -> Response {
+    let drawn = drawn(&app, chosen, &user, f).await;
+    drawn.unwrap_or_else(|e| failed(chosen, &user, e))
+}
+
+async fn drawn(
+    app: &AppState,
+    chosen: Chosen,
+    user: &User,
+    f: Filters,
 ) -> Result<Response, ApiError> {
     let p = &user.p;
     let tr = chosen.tr();

@@ -25,11 +25,6 @@ impl Problems {
         }
     }
 
-    /// One problem at `field`.
-    pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self(vec![(field.into(), message.into())])
-    }
-
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -10,6 +10,7 @@ use passage_domain::access::{Action, Principal, Resource};
 use passage_server::AppState;
 use passage_server::problem::ApiError;
 use passage_store::Session;
+use passage_store::StoreError;
 use serde::Deserialize;
 
 use crate::i18n::{Lang, Tr};
@@ -341,4 +342,14 @@ pub fn failed(chosen: Chosen, user: &User, error: ApiError) -> Response {
         message,
     };
     (status, render(chosen, &page)).into_response()
+}
+
+/// A read the user's roles do not allow leaves its part of a page out; any other failure
+/// stays an error.
+pub fn readable<T>(read: Result<T, StoreError>) -> Result<Option<T>, StoreError> {
+    match read {
+        Ok(v) => Ok(Some(v)),
+        Err(StoreError::Forbidden(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }

@@ -7,7 +7,7 @@ use passage_domain::protection::records::QueueItem;
 use passage_server::AppState;
 use passage_server::problem::ApiError;
 
-use crate::frame::{Chosen, Frame, User, render};
+use crate::frame::{Chosen, Frame, User, failed, render};
 use crate::i18n::Tr;
 
 /// One work queue on the home page.
@@ -55,11 +55,12 @@ struct Home {
     queues: Vec<QueueView>,
 }
 
-pub(crate) async fn page(
-    State(app): State<AppState>,
-    chosen: Chosen,
-    user: User,
-) -> Result<Response, ApiError> {
+pub(crate) async fn page(State(app): State<AppState>, chosen: Chosen, user: User) -> Response {
+    let drawn = drawn(&app, chosen, &user).await;
+    drawn.unwrap_or_else(|e| failed(chosen, &user, e))
+}
+
+async fn drawn(app: &AppState, chosen: Chosen, user: &User) -> Result<Response, ApiError> {
     let p = &user.p;
     let tr = chosen.tr();
     let mut queues = Vec::new();

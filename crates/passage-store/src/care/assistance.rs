@@ -121,7 +121,7 @@ async fn give(c: &mut AnyConnection, id: Uuid, key: Option<String>) -> Result<()
 }
 
 /// Which distributions a listing returns.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DistributionFilter {
     pub programme_id: Option<Uuid>,
     pub site_id: Option<Uuid>,
@@ -134,6 +134,22 @@ pub struct DistributionFilter {
     /// The latest first (the oldest first otherwise).
     pub newest_first: bool,
     pub limit: u32,
+}
+
+impl Default for DistributionFilter {
+    /// Everything, oldest first, a page of a hundred.
+    fn default() -> Self {
+        Self {
+            programme_id: None,
+            site_id: None,
+            day: None,
+            status: None,
+            household_id: None,
+            distributed_by: None,
+            newest_first: false,
+            limit: 100,
+        }
+    }
 }
 
 impl Store {

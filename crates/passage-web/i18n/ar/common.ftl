@@ -65,6 +65,7 @@ error-not-understood = تعذّر فهم الطلب
 error-not-understood-help = العنوان أو النموذج ليس كما يتوقعه Passage: ربما أصبح قديمًا أو عُدِّل يدويًا. ارجع وأعد تحميل الصفحة وحاول مرة أخرى.
 form-problems = يرجى تصحيح ما يلي:
 form-save = حفظ
+form-out-of-date = هذا النموذج قديم: أعد تحميل الصفحة وحاول مرة أخرى.
 information-title = ورقة المعلومات
 information-back = العودة إلى صفحة الشخص
 information-print = للطباعة، اضغط Ctrl+P.

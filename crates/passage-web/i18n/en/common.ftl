@@ -65,6 +65,7 @@ error-not-understood = The request was not understood
 error-not-understood-help = The address or the form was not what Passage expected: it may be out of date, or was changed by hand. Go back, reload the page and try again.
 form-problems = Please correct the following:
 form-save = Save
+form-out-of-date = This form is out of date: reload the page and try again.
 information-title = Information sheet
 information-back = Back to the person
 information-print = To print it, press Ctrl+P.

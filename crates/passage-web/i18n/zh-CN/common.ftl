@@ -65,6 +65,7 @@ error-not-understood = 无法理解该请求
 error-not-understood-help = 地址或表单与 Passage 预期的不符：可能已过时，或被手动修改。请返回、刷新页面后重试。
 form-problems = 请更正以下问题：
 form-save = 保存
+form-out-of-date = 此表单已过时：请刷新页面后重试。
 information-title = 说明单
 information-back = 返回此人的页面
 information-print = 要打印，请按 Ctrl+P。

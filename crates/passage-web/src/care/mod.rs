@@ -18,8 +18,8 @@ use passage_domain::care::shelter::UnitKind;
 use passage_domain::record::Site;
 use passage_server::AppState;
 use passage_server::problem::ApiError;
+use passage_store::SiteFilter;
 use passage_store::sql::MAX_PAGE;
-use passage_store::{SiteFilter, StoreError};
 use uuid::Uuid;
 
 use crate::frame::User;
@@ -76,15 +76,6 @@ fn site_label(sites: &[Site], id: Uuid) -> String {
         || id.to_string(),
         |s| format!("{} · {}", s.details.code.as_str(), s.details.name),
     )
-}
-
-/// A part of a page the user's roles do not open is left out; any other failure stays.
-fn allowed<T>(r: Result<T, StoreError>) -> Result<Option<T>, ApiError> {
-    match r {
-        Ok(t) => Ok(Some(t)),
-        Err(StoreError::Forbidden(_)) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// A whole number typed in a form, None when left empty; the text when it is not one,

@@ -20,8 +20,9 @@ use passage_server::problem::ApiError;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{all_sites, allowed, site_label, unit_kind};
+use super::{all_sites, site_label, unit_kind};
 use crate::form::{Problems, filled};
+use crate::frame::readable;
 use crate::frame::{Chosen, Frame, User, failed, render};
 use crate::i18n::Tr;
 
@@ -57,6 +58,8 @@ struct Staying {
     /// Where and since when, in words.
     place: String,
     moving: bool,
+    /// The stay's version the page shows: a move made meanwhile is not made twice.
+    version: i64,
 }
 
 /// A unit to choose: id and `Family tent 3 (family tent, 5 beds free)`.
@@ -199,7 +202,7 @@ async fn shelter_page(
     let mut not_staying = Vec::new();
     let mut unit_names: HashMap<Uuid, String> = HashMap::new();
     for s in &sites {
-        for u in allowed(app.store.units(&user.p, s.meta.id).await)?.unwrap_or_default() {
+        for u in readable(app.store.units(&user.p, s.meta.id).await)?.unwrap_or_default() {
             unit_names.insert(u.meta.id, u.details.name);
         }
     }
@@ -225,6 +228,7 @@ async fn shelter_page(
                     ],
                 ),
                 moving: typed.moving.is_empty() || typed.moving.contains(&m.person_id),
+                version: stay.meta.version,
             }),
             None => not_staying.push(m),
         }
@@ -469,12 +473,25 @@ pub(super) async fn transfer(
         return failed(chosen, &user, e);
     }
     let tr = chosen.tr();
+    let household = match app.store.household(&user.p, id).await {
+        Ok(Some(h)) => h,
+        Ok(None) => {
+            return failed(
+                chosen,
+                &user,
+                ApiError::not_found(format!("household {id}")),
+            );
+        }
+        Err(e) => return failed(chosen, &user, e.into()),
+    };
+    // Only this household's members move from its page, each at the version shown.
     let moving: Vec<Uuid> = form
         .iter()
         .filter_map(|(k, _)| {
             k.strip_prefix("move-")
                 .and_then(|p| Uuid::parse_str(p).ok())
         })
+        .filter(|p| household.members.iter().any(|m| m.person_id == *p))
         .collect();
     let mut typed = Typed {
         site: Uuid::parse_str(field(&form, "site")).ok(),
@@ -501,8 +518,12 @@ pub(super) async fn transfer(
                 Ok(None) => continue,
                 Err(e) => return failed(chosen, &user, e),
             };
+            let Ok(version) = field(&form, &format!("version-{person}")).parse::<i64>() else {
+                problems.push((String::new(), tr.t("form-out-of-date")));
+                break;
+            };
             let change = StayChange {
-                version: stay.meta.version,
+                version,
                 reason: typed.reason.clone(),
                 to_unit_id: Some(to),
                 override_reason: filled(Some(typed.transfer_override.clone())),

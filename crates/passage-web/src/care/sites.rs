@@ -20,8 +20,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::chart::{Occupancy, Row};
-use super::{all_sites, allowed, number, unit_kind};
+use super::{all_sites, number, unit_kind};
 use crate::form::Problems;
+use crate::frame::readable;
 use crate::frame::{Chosen, Frame, User, failed, render};
 use crate::i18n::Tr;
 
@@ -105,15 +106,16 @@ fn title(site: &Site) -> String {
     format!("{} · {}", site.details.code.as_str(), site.details.name)
 }
 
-pub(super) async fn list(
-    State(app): State<AppState>,
-    chosen: Chosen,
-    user: User,
-) -> Result<Response, ApiError> {
+pub(super) async fn list(State(app): State<AppState>, chosen: Chosen, user: User) -> Response {
+    let drawn = listed(&app, chosen, &user).await;
+    drawn.unwrap_or_else(|e| failed(chosen, &user, e))
+}
+
+async fn listed(app: &AppState, chosen: Chosen, user: &User) -> Result<Response, ApiError> {
     let tr = chosen.tr();
     let mut cards = Vec::new();
     for site in all_sites(&app, &user).await? {
-        let Some(occ) = allowed(
+        let Some(occ) = readable(
             app.store
                 .occupancy(&user.p, site.meta.id, WARNING_PERCENT)
                 .await,
@@ -272,7 +274,7 @@ async fn site_page(
             })
         })
         .collect();
-    let guests = allowed(app.store.staying_at(&user.p, id).await)?.map(|found| {
+    let guests = readable(app.store.staying_at(&user.p, id).await)?.map(|found| {
         let mut guests: Vec<Guest> = found
             .into_iter()
             .map(|(stay, person)| Guest {

@@ -26,11 +26,11 @@ use passage_domain::data_protection::{Consent, subject::RESPONSE_DAYS};
 use passage_domain::record::Person;
 use passage_server::AppState;
 use passage_server::problem::ApiError;
-use passage_store::{DocumentFilter, StoreError};
+use passage_store::DocumentFilter;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::frame::{Chosen, Frame, Kept, User, failed, render};
+use crate::frame::{Chosen, Frame, Kept, User, failed, readable, render};
 pub use sheet::{SheetLang, SheetTr};
 
 /// The routes of the information sheet.
@@ -73,15 +73,6 @@ struct SheetPage {
     shared: Vec<String>,
     ask_days: String,
     receipts: Vec<Receipt>,
-}
-
-/// A record the user's roles may not read counts as not shown, not as an error.
-fn allowed<T>(read: Result<T, StoreError>) -> Result<Option<T>, StoreError> {
-    match read {
-        Ok(v) => Ok(Some(v)),
-        Err(StoreError::Forbidden(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
 }
 
 /// The sheet's language: the one asked for, else the first the person speaks that the
@@ -197,26 +188,26 @@ async fn build(
         person_id: Some(id),
         number: None,
     };
-    match allowed(app.store.documents(p, &filter, None, 1).await)? {
+    match readable(app.store.documents(p, &filter, None, 1).await)? {
         Some(page) if !page.items.is_empty() => recorded.push("data-documents"),
         _ => {}
     }
-    match allowed(app.store.needs(p, id).await)? {
+    match readable(app.store.needs(p, id).await)? {
         Some(Some(needs)) if !needs.is_empty() => recorded.push("data-needs"),
         _ => {}
     }
-    match allowed(app.store.screenings(p, id).await)? {
+    match readable(app.store.screenings(p, id).await)? {
         Some(Some(found)) if !found.is_empty() => recorded.push("data-screening"),
         _ => {}
     }
-    let referrals = allowed(app.store.referrals_of(p, id).await)?;
+    let referrals = readable(app.store.referrals_of(p, id).await)?;
     match &referrals {
         Some(Some(found)) if !found.is_empty() => recorded.push("data-referrals"),
         _ => {}
     }
 
-    let consents = allowed(app.store.consents(p, id).await)?.flatten();
-    let names = allowed(app.store.recipient_names(p).await)?.unwrap_or_default();
+    let consents = readable(app.store.consents(p, id).await)?.flatten();
+    let names = readable(app.store.recipient_names(p).await)?.unwrap_or_default();
     let (receipts, mut shared) = receipts(s, consents.as_deref().unwrap_or_default(), &names);
     for r in referrals.iter().flatten().flatten() {
         let Some(to) = r.recipient_id else { continue };

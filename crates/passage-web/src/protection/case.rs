@@ -38,12 +38,19 @@ pub struct StepView {
     pub reason: String,
 }
 
+/// What a refused request to lift a hold is kept under, before the condition's key.
+const LIFT: &str = "lift:";
+/// What a refused decision on a request is kept under, before the request's id.
+const DECIDE: &str = "decide:";
+
 /// A condition holding the return.
 pub struct ConditionView {
     pub key: String,
     pub words: String,
     /// The user may ask for it to be lifted now.
     pub may_ask: bool,
+    /// The reason typed for lifting it, when the request was refused.
+    pub reason: String,
 }
 
 /// A request to lift a hold.
@@ -59,6 +66,8 @@ pub struct LiftView {
     pub may_decide: bool,
     /// Waiting, and asked by the user: a second person must decide.
     pub own: bool,
+    /// The decision's reason typed, when the decision was refused.
+    pub typed: String,
 }
 
 #[derive(Template)]
@@ -183,6 +192,10 @@ async fn draw(
             key: c.key(),
             words: condition_words(tr, c),
             may_ask: may_ask && c.liftable() && !waiting(&c.key()),
+            reason: match &again.tried {
+                Some((tried, r)) if tried.strip_prefix(LIFT) == Some(c.key().as_str()) => r.clone(),
+                _ => String::new(),
+            },
         })
         .collect();
     let may_decide = user.can(Action::Update, Resource::HoldLift)
@@ -209,6 +222,10 @@ async fn draw(
                 decision_reason: l.decision_reason.clone(),
                 may_decide: may_decide && !mine && l.approved.is_none(),
                 own: mine && l.approved.is_none(),
+                typed: match &again.tried {
+                    Some((tried, r)) if *tried == format!("{DECIDE}{}", l.meta.id) => r.clone(),
+                    _ => String::new(),
+                },
             }
         })
         .collect();
@@ -401,7 +418,8 @@ pub(super) async fn request_lift(
             Body(new),
         )
         .await;
-        after(&app, chosen, &user, id, result, None).await
+        let tried = Some((format!("{LIFT}{}", form.condition), form.reason.clone()));
+        after(&app, chosen, &user, id, result, tried).await
     };
     match done.await {
         Ok(r) => r,
@@ -442,7 +460,8 @@ pub(super) async fn decide_lift(
             }
             _ => Err(ApiError::invalid("decision", "approve or refuse")),
         };
-        after(&app, chosen, &user, case_id, result, None).await
+        let tried = Some((format!("{DECIDE}{id}"), form.reason.clone()));
+        after(&app, chosen, &user, case_id, result, tried).await
     };
     match done.await {
         Ok(r) => r,

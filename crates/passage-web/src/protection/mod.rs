@@ -88,7 +88,7 @@ fn need_words(tr: Tr, code: &NeedCode) -> String {
 }
 
 /// A case state or step in words.
-fn state_words(tr: Tr, state: &str) -> String {
+pub(crate) fn state_words(tr: Tr, state: &str) -> String {
     tr.t(&format!("case-state-{state}"))
 }
 

@@ -192,11 +192,12 @@ pub(crate) async fn add(
             tr.t("reg-problem-relationship"),
         ));
     }
-    let version = fields
-        .get("version")
-        .parse::<i64>()
-        .unwrap_or(h.meta.version);
-    let (Some(person), Some(relationship)) = (person, relationship) else {
+    // The version the page showed: without it a change made meanwhile would be overwritten.
+    let version = fields.get("version").parse::<i64>().ok();
+    if version.is_none() {
+        problems.0.push((String::new(), tr.t("form-out-of-date")));
+    }
+    let (Some(person), Some(relationship), Some(version)) = (person, relationship, version) else {
         typed.problems = problems;
         return draw(chosen, &user, &h, typed);
     };

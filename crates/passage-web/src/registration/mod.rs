@@ -376,10 +376,7 @@ pub(crate) async fn all_households(
 pub(crate) fn unless_forbidden<T>(
     r: Result<Option<T>, StoreError>,
 ) -> Result<Option<T>, StoreError> {
-    match r {
-        Err(StoreError::Forbidden(_)) => Ok(None),
-        other => other,
-    }
+    crate::frame::readable(r).map(Option::flatten)
 }
 
 #[cfg(test)]

@@ -209,7 +209,7 @@ pub(crate) async fn gather(
                 (
                     format!("/cases/{}", c.meta.id),
                     tr.t(&format!("case-kind-{}", c.kind.code().replace('_', "-"))),
-                    c.state.replace('_', " "),
+                    crate::protection::state_words(tr, &c.state),
                     tr.date(c.meta.created_at.date()),
                 )
             })
