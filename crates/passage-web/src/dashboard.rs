@@ -199,16 +199,11 @@ async fn drawn(
             String::new()
         }
     };
-    let asker = Asker {
-        app: &app,
-        p,
-        from,
-        to,
-    };
+    let asker = Asker { app, p, from, to };
     let charts = draw(&asker, &tr, &site, &nationality).await?;
     let refused = charts.is_empty().then(|| tr.t("dashboard-not-for-role"));
     let page = Dashboard {
-        frame: Frame::new(chosen, &user, "/dashboard"),
+        frame: Frame::new(chosen, user, "/dashboard"),
         from: from.to_string(),
         to: to.to_string(),
         site,

@@ -93,7 +93,7 @@ async fn drawn(app: &AppState, chosen: Chosen, user: &User) -> Result<Response, 
         .iter()
         .map(|r| tr.t(&format!("role-{}", r.code().replace('_', "-"))))
         .collect();
-    let frame = Frame::new(chosen, &user, "/");
+    let frame = Frame::new(chosen, user, "/");
     let starts = frame
         .nav
         .iter()

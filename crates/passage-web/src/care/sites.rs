@@ -114,7 +114,7 @@ pub(super) async fn list(State(app): State<AppState>, chosen: Chosen, user: User
 async fn listed(app: &AppState, chosen: Chosen, user: &User) -> Result<Response, ApiError> {
     let tr = chosen.tr();
     let mut cards = Vec::new();
-    for site in all_sites(&app, &user).await? {
+    for site in all_sites(app, user).await? {
         let Some(occ) = readable(
             app.store
                 .occupancy(&user.p, site.meta.id, WARNING_PERCENT)
@@ -123,7 +123,7 @@ async fn listed(app: &AppState, chosen: Chosen, user: &User) -> Result<Response,
         else {
             return Ok(failed(
                 chosen,
-                &user,
+                user,
                 ApiError::Forbidden(tr.t("care-no-shelter-role")),
             ));
         };
@@ -141,7 +141,7 @@ async fn listed(app: &AppState, chosen: Chosen, user: &User) -> Result<Response,
         });
     }
     let page = SitesPage {
-        frame: Frame::new(chosen, &user, "/sites"),
+        frame: Frame::new(chosen, user, "/sites"),
         sites: cards,
     };
     Ok(render(chosen, &page))
