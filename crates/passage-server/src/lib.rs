@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod extract;
+pub mod import;
 pub mod matcher;
 pub mod openrosa;
 pub mod population;

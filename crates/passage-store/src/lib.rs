@@ -17,6 +17,7 @@ pub mod error;
 mod export;
 mod history;
 mod households;
+mod imports;
 mod matching;
 mod persons;
 mod protection;
@@ -57,6 +58,7 @@ pub use users::{Credentials, NewUser, Session};
 pub use arrivals::ArrivalFilter;
 pub use documents::DocumentFilter;
 pub use households::HouseholdFilter;
+pub use imports::{ImportJob, ImportProgress};
 pub use sites::SiteFilter;
 pub use subject_rights::RequestFilter;
 pub use submissions::{

@@ -88,6 +88,8 @@ pub const PASSWORD: &str = "a long test password";
 
 pub struct App {
     pub router: Router,
+    /// The state the router serves, for tests that call the server's functions directly.
+    pub state: AppState,
     pub store: Store,
     pub matcher: std::sync::Arc<passage_server::matcher::Matcher>,
     /// API tokens by organisation ("a" or "b") and role.
@@ -158,7 +160,8 @@ impl App {
         };
         let token = tokens[&("a", Role::Supervisor)].clone();
         Self {
-            router: passage_server::router(state),
+            router: passage_server::router(state.clone()),
+            state,
             store,
             matcher,
             tokens,
