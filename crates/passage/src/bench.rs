@@ -2,6 +2,7 @@
 //! on SQLite and (when given) PostgreSQL, printing registrations per second and latency.
 
 mod candidates;
+mod import;
 mod stats;
 mod synthetic;
 
@@ -32,6 +33,9 @@ pub enum Bench {
     /// Generate a synthetic population (1M persons by default) and time the population
     /// and monthly arrivals tables on each database, side by side with DuckDB on Parquet.
     Stats(stats::StatsArgs),
+    /// Write a synthetic CSV of registrations (1,000,000 rows by default) and import it
+    /// into SQLite with validation and matching; prints rows per second and peak memory.
+    Import(import::ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -52,6 +56,7 @@ pub async fn run(bench: Bench) -> anyhow::Result<()> {
         Bench::Register(args) => register(args).await,
         Bench::Candidates(args) => tokio::task::block_in_place(|| candidates::run(args)),
         Bench::Stats(args) => stats::run(args).await,
+        Bench::Import(args) => import::run(args).await,
     }
 }
 
@@ -142,37 +147,7 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
             now,
         )
         .await?;
-    let site = store
-        .create_site(
-            &operator,
-            SiteDetails {
-                code: SiteCode::try_from(code).map_err(anyhow::Error::msg)?,
-                name: "Benchmark landing point".into(),
-                kind: SiteKind::LandingPoint,
-                country: Country::try_from("IDN".to_owned()).map_err(anyhow::Error::msg)?,
-                admin_pcode: None,
-                coordinates: None,
-                capacity: 0,
-                closed: false,
-            },
-        )
-        .await?;
-    let arrival = store
-        .create_arrival(
-            &operator,
-            ArrivalDetails {
-                site_id: site.meta.id,
-                mode: ArrivalMode::Sea,
-                arrived_at: now,
-                route: None,
-                origin: None,
-                origin_country: None,
-                persons_reported: None,
-                incident_id: None,
-                notes: None,
-            },
-        )
-        .await?;
+    let (_, arrival_id) = site_and_arrival_coded(store, &code).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/api/v1/households", listener.local_addr()?);
     let (stop, stopped) = oneshot::channel::<()>();
@@ -200,7 +175,6 @@ async fn drive(store: &Store, concurrency: usize, total: usize) -> anyhow::Resul
     let mut workers = Vec::with_capacity(concurrency);
     for _ in 0..concurrency {
         let (client, url, next, token) = (client.clone(), url.clone(), next.clone(), token.clone());
-        let arrival_id = arrival.meta.id;
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0usize;
@@ -291,6 +265,48 @@ fn head(i: usize) -> serde_json::Value {
         },
         "nationalities": ["stateless"], "languages": ["rhg"]
     })
+}
+
+/// A benchmark landing point (a fresh code) and a sea arrival there.
+pub async fn site_and_arrival(store: &Store) -> anyhow::Result<(Uuid, Uuid)> {
+    site_and_arrival_coded(store, &bench_site_code()).await
+}
+
+async fn site_and_arrival_coded(store: &Store, code: &str) -> anyhow::Result<(Uuid, Uuid)> {
+    let now = Clock::system().now();
+    let operator = Principal::operator(now);
+    let site = store
+        .create_site(
+            &operator,
+            SiteDetails {
+                code: SiteCode::try_from(code.to_owned()).map_err(anyhow::Error::msg)?,
+                name: "Benchmark landing point".into(),
+                kind: SiteKind::LandingPoint,
+                country: Country::try_from("IDN".to_owned()).map_err(anyhow::Error::msg)?,
+                admin_pcode: None,
+                coordinates: None,
+                capacity: 0,
+                closed: false,
+            },
+        )
+        .await?;
+    let arrival = store
+        .create_arrival(
+            &operator,
+            ArrivalDetails {
+                site_id: site.meta.id,
+                mode: ArrivalMode::Sea,
+                arrived_at: now,
+                route: None,
+                origin: None,
+                origin_country: None,
+                persons_reported: None,
+                incident_id: None,
+                notes: None,
+            },
+        )
+        .await?;
+    Ok((site.meta.id, arrival.meta.id))
 }
 
 /// A fresh site code for each run, so that runs against one PostgreSQL database do not

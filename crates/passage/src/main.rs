@@ -5,6 +5,7 @@ mod bench;
 mod care;
 mod dedup;
 mod demo;
+mod import;
 mod retention;
 mod stats;
 mod users;
@@ -118,6 +119,14 @@ enum Command {
     Dedup {
         #[command(flatten)]
         args: dedup::DedupArgs,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Import a CSV or XLSX list of registrations into an arrival: a dry run, or an
+    /// import of the valid rows (or all or nothing), with a report by row and column.
+    Import {
+        #[command(flatten)]
+        args: import::ImportArgs,
         #[command(flatten)]
         db: DatabaseArg,
     },
@@ -250,6 +259,7 @@ async fn main() -> anyhow::Result<()> {
             stats::run(&open(&db.database).await?, args).await
         }
         Command::Dedup { args, db } => dedup::run(args, &db.database).await,
+        Command::Import { args, db } => import::run(open(&db.database).await?, args).await,
         Command::Bench { what } => bench::run(what).await,
     }
 }
