@@ -133,10 +133,14 @@ async fn measure(args: &ImportArgs, dir: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
     let done = crate::import::import_file(&state, &p, &csv, &options, &report).await?;
     let secs = started.elapsed().as_secs_f64();
+    options.dry_run = true;
+    let started = Instant::now();
+    let again = crate::import::import_file(&state, &p, &csv, &options, &report).await?;
+    let again_secs = started.elapsed().as_secs_f64();
     store.close().await;
     let rate = |s: f64| args.rows as f64 / s.max(1e-9);
     println!(
-        "dry run (read, validate, match against the growing index: empty here): {:.1} s, {:.0} rows/s; {} valid, {} rejected",
+        "dry run (read, validate, match against the index, empty before the import): {:.1} s, {:.0} rows/s; {} valid, {} rejected",
         dry_secs,
         rate(dry_secs),
         dry.valid,
@@ -150,6 +154,13 @@ async fn measure(args: &ImportArgs, dir: &Path) -> anyhow::Result<()> {
     println!(
         "  {} created, {} likely duplicates, {} rejected",
         done.created, done.duplicates, done.rejected
+    );
+    println!(
+        "dry run again, every row matched against the {} persons now registered: {:.1} s, {:.0} rows/s; {} likely duplicates",
+        done.created,
+        again_secs,
+        rate(again_secs),
+        again.duplicates
     );
     match peak_bytes() {
         Some(b) => println!(
