@@ -12,7 +12,7 @@
 //!   knows everyone, a caller sees only whom they may.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, RwLock};
+use std::sync::{Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use passage_domain::access::Principal;
@@ -21,7 +21,7 @@ use passage_domain::duplicates::FieldScore;
 use passage_domain::person::{PersonDetails, Sex};
 use passage_match::batch::{self, Options};
 use passage_match::score::{BirthDate, Scored, Sex as MatchSex};
-use passage_match::{Found, Index, PersonFields, prepare};
+use passage_match::{Found, Index, PersonFields, Prepared, prepare};
 use passage_store::{FeedEntry, Store, StoreError};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -206,7 +206,11 @@ impl Matcher {
     /// Puts a person this server just saved in the index at once, without waiting for
     /// the feed.
     pub fn note(&self, id: Uuid, version: i64, details: &PersonDetails) {
-        let prepared = prepare(&fields(details));
+        self.note_prepared(id, version, prepare(&fields(details)));
+    }
+
+    /// [`Matcher::note`] for a person already prepared (a bulk load prepares each once).
+    pub fn note_prepared(&self, id: Uuid, version: i64, prepared: Prepared) {
         let (Ok(mut feed), Ok(mut index)) = (self.feed.lock(), self.index.write()) else {
             return;
         };
@@ -225,11 +229,27 @@ impl Matcher {
         limit: usize,
         skip: impl Fn(&Uuid) -> bool,
     ) -> Vec<Found<Uuid>> {
-        let probe = prepare(&fields(details));
+        self.candidates_prepared(&prepare(&fields(details)), limit, skip)
+    }
+
+    /// [`Matcher::candidates`] for a probe already prepared.
+    pub fn candidates_prepared(
+        &self,
+        probe: &Prepared,
+        limit: usize,
+        skip: impl Fn(&Uuid) -> bool,
+    ) -> Vec<Found<Uuid>> {
         let Ok(index) = self.index.read() else {
             return Vec::new();
         };
-        index.candidates(&probe, limit, skip)
+        index.candidates(probe, limit, skip)
+    }
+
+    /// An empty index scored by the live model: where a batch keeps the persons it is
+    /// about to register, so that each is matched against the earlier ones too.
+    pub fn scratch<K: Clone + Eq + std::hash::Hash>(&self) -> Index<K> {
+        let index = self.index.read().unwrap_or_else(PoisonError::into_inner);
+        Index::new(index.model().clone())
     }
 
     /// How alike two persons are by the current model, neither of them indexed (a person

@@ -306,3 +306,82 @@ on_every_backend!(
         assert_eq!(app.count("persons").await, 3);
     }
 );
+
+on_every_backend!(
+    a_likely_duplicate_within_a_batch_is_caught_before_anything_is_saved,
+    |app: App| async move {
+        let arrival = app.arrival().await;
+        let dir = temp_dir("batch");
+        // Rows 2 and 4 are one man spelt two ways: not the same key, likely the same
+        // person. Both households fall in one batch, so neither is saved when row 4 is
+        // matched; the batch itself must catch it, in the dry run and in the import.
+        let lines: Vec<Vec<u8>> = [
+            "B1,,Mohammed,Ayub,M,1988-04-12,exact,SDN\n",
+            "B2,,Halima,Warsame,F,1979-01-01,year_only,SOM\n",
+            "B3,,Muhammad,Ayoub,M,1988-04-12,exact,SDN\n",
+        ]
+        .iter()
+        .map(|r| r.as_bytes().to_vec())
+        .collect();
+        let path = write(&dir, "variants.csv", &lines);
+        for dry_run in [true, false] {
+            let (summary, report) =
+                run(&app, &path, &arrival, Mode::ValidOnly, dry_run, None).await;
+            let found = at(&report, 4);
+            assert_eq!(found[0].0, Outcome::Duplicate, "{report:?}");
+            assert!(found[0].2.contains("household of row 2"), "{found:?}");
+            assert_eq!(summary.duplicates, 1, "{report:?}");
+        }
+        assert_eq!(app.count("persons").await, 2);
+    }
+);
+
+on_every_backend!(
+    many_batches_import_whole_and_resume_between_them,
+    |app: App| async move {
+        let arrival = app.arrival().await;
+        let dir = temp_dir("batches");
+        let households = import::BATCH * 2 + 7;
+        // Distinct people: names and exact dates of birth drawn from a fixed seed.
+        let syllables = [
+            "ba", "ko", "mi", "tu", "se", "ra", "lo", "ne", "di", "fa", "gu", "zo",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let lines: Vec<Vec<u8>> = (0..households)
+            .map(|i| {
+                let mut name =
+                    |k: usize| -> String { (0..k).map(|_| syllables[next(12) as usize]).collect() };
+                let (given, family) = (name(3), name(4));
+                format!(
+                    "N{i},,{given},{family},F,{}-{:02}-{:02},exact,ETH\n",
+                    1940 + next(70),
+                    1 + next(12),
+                    1 + next(28)
+                )
+                .into_bytes()
+            })
+            .collect();
+        let path = write(&dir, "many.csv", &lines);
+        let stop = import::BATCH as u64 + 3;
+        let (first, report) = run(&app, &path, &arrival, Mode::ValidOnly, false, Some(stop)).await;
+        assert_eq!(first.created, stop, "{:?}", &report[..5.min(report.len())]);
+        let (second, report) = run(&app, &path, &arrival, Mode::ValidOnly, false, None).await;
+        assert_eq!(
+            (second.resumed, second.created + second.duplicates),
+            (stop, households as u64 - stop),
+            "{:?}",
+            report
+                .iter()
+                .filter(|l| l.outcome != Outcome::Created)
+                .take(5)
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(second.duplicates, 0, "{report:?}");
+    }
+);

@@ -90,26 +90,26 @@ pub async fn record(
 
 /// Appends several events in one statement, in the caller's transaction.
 pub async fn record_all(conn: &mut AnyConnection, entries: &[Entry]) -> Result<(), StoreError> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let mut b = Builder::new(
-        "INSERT INTO history (entity, entity_id, action, version, at, detail) VALUES ",
-    );
-    for (i, e) in entries.iter().enumerate() {
-        if i > 0 {
-            b.raw(", ");
+    // Six parameters a row: a chunk stays far below SQLite's limit of 32,766.
+    for chunk in entries.chunks(1_000) {
+        let mut b = Builder::new(
+            "INSERT INTO history (entity, entity_id, action, version, at, detail) VALUES ",
+        );
+        for (i, e) in chunk.iter().enumerate() {
+            if i > 0 {
+                b.raw(", ");
+            }
+            b.row([
+                Arg::Text(e.entity.to_owned()),
+                Arg::Text(e.id.to_string()),
+                Arg::Text(e.action.to_owned()),
+                Arg::Int(e.version),
+                Arg::Text(ts(e.at)),
+                Arg::Text(e.detail.to_string()),
+            ]);
         }
-        b.row([
-            Arg::Text(e.entity.to_owned()),
-            Arg::Text(e.id.to_string()),
-            Arg::Text(e.action.to_owned()),
-            Arg::Int(e.version),
-            Arg::Text(ts(e.at)),
-            Arg::Text(e.detail.to_string()),
-        ]);
+        b.query().execute(&mut *conn).await?;
     }
-    b.query().execute(conn).await?;
     Ok(())
 }
 

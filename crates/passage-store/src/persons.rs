@@ -113,12 +113,25 @@ pub(crate) async fn insert_all(
     people: &[Person],
     organisation: Option<&str>,
 ) -> Result<Vec<history::Entry>, StoreError> {
+    let mut entries = Vec::with_capacity(people.len());
+    // Nineteen parameters a row: a chunk stays far below SQLite's limit of 32,766.
+    for chunk in people.chunks(500) {
+        insert_chunk(c, chunk, organisation, &mut entries).await?;
+    }
+    Ok(entries)
+}
+
+async fn insert_chunk(
+    c: &mut AnyConnection,
+    people: &[Person],
+    organisation: Option<&str>,
+    entries: &mut Vec<history::Entry>,
+) -> Result<(), StoreError> {
     let mut b = Builder::new(
         "INSERT INTO persons (id, registration_number, household_id, site_id, relationship, registration_level, status, \
          sex, birth_date, nationality, name_key, details, version, created_at, updated_at, organisation_id, \
          population_type, born_on, first_nationality) VALUES ",
     );
-    let mut entries = Vec::with_capacity(people.len());
     for (i, p) in people.iter().enumerate() {
         let d = &p.details;
         let json = serde_json::to_value(d)?;
@@ -159,7 +172,7 @@ pub(crate) async fn insert_all(
     if !people.is_empty() {
         b.query().execute(&mut *c).await?;
     }
-    Ok(entries)
+    Ok(())
 }
 
 pub(crate) async fn fetch(c: &mut AnyConnection, id: Uuid) -> Result<Person, StoreError> {

@@ -10,6 +10,7 @@ use passage_domain::access::{Action, Principal, Resource};
 use passage_domain::duplicates::{Decision, FieldScore, NewDecision, ReviewItem, ReviewStatus};
 use passage_domain::person::PersonDetails;
 use passage_domain::regno::RegistrationNumber;
+use passage_match::{Prepared, prepare};
 use passage_store::NewReview;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -19,7 +20,7 @@ use super::DEFAULT_LIMIT;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::{Body, Id, Query};
-use crate::matcher::{LIKELY, REVIEW_FROM, SHOWN, field_scores};
+use crate::matcher::{LIKELY, REVIEW_FROM, SHOWN, field_scores, fields};
 use crate::problem::{ApiError, Problem};
 
 /// Most candidates shown for one person.
@@ -52,9 +53,21 @@ pub async fn candidates_for(
     skip: &HashSet<Uuid>,
     at_least: f64,
 ) -> Result<(Vec<Candidate>, Vec<(Uuid, f64, Vec<FieldScore>)>), ApiError> {
+    let probe = prepare(&fields(details));
+    candidates_for_prepared(app, p, &probe, skip, at_least).await
+}
+
+/// [`candidates_for`] a person already prepared for matching.
+pub async fn candidates_for_prepared(
+    app: &AppState,
+    p: &Principal,
+    probe: &Prepared,
+    skip: &HashSet<Uuid>,
+    at_least: f64,
+) -> Result<(Vec<Candidate>, Vec<(Uuid, f64, Vec<FieldScore>)>), ApiError> {
     let found = app
         .matcher
-        .candidates(details, MAX_CANDIDATES, |id| skip.contains(id));
+        .candidates_prepared(probe, MAX_CANDIDATES, |id| skip.contains(id));
     let mut shown = Vec::new();
     let mut hidden = Vec::new();
     for f in found
@@ -262,6 +275,14 @@ pub struct Guarded {
     reason: String,
 }
 
+impl Guarded {
+    /// Likely duplicates registered by organisations the clerk cannot see: queued for
+    /// review once the registration is saved.
+    pub fn queued(&self) -> usize {
+        self.hidden.iter().map(Vec::len).sum()
+    }
+}
+
 /// The rule at registration: a person with a likely duplicate the clerk can see is
 /// saved only when the clerk has declared that candidate another person
 /// (`not_duplicates`); otherwise the request is refused with the candidates and why.
@@ -269,6 +290,17 @@ pub async fn guard(
     app: &AppState,
     p: &Principal,
     persons: &[&PersonDetails],
+    not_duplicates: Option<&passage_domain::household::NotDuplicates>,
+) -> Result<Guarded, ApiError> {
+    let probes: Vec<Prepared> = persons.iter().map(|d| prepare(&fields(d))).collect();
+    guard_prepared(app, p, &probes, not_duplicates).await
+}
+
+/// [`guard`] for persons already prepared for matching.
+pub async fn guard_prepared(
+    app: &AppState,
+    p: &Principal,
+    probes: &[Prepared],
     not_duplicates: Option<&passage_domain::household::NotDuplicates>,
 ) -> Result<Guarded, ApiError> {
     let declared_ids: HashSet<Uuid> = not_duplicates
@@ -292,9 +324,10 @@ pub async fn guard(
         hidden: Vec::new(),
         reason,
     };
-    for person in persons {
+    for probe in probes {
         // Only likely candidates can stop a registration: only they are read.
-        let (likely, hidden) = candidates_for(app, p, person, &HashSet::new(), LIKELY).await?;
+        let (likely, hidden) =
+            candidates_for_prepared(app, p, probe, &HashSet::new(), LIKELY).await?;
         let mut declared = Vec::new();
         for c in likely {
             if declared_ids.contains(&c.person_id) {
@@ -334,8 +367,20 @@ pub async fn after_save(
     persons: &[&PersonDetails],
     ids: &[Uuid],
 ) -> Result<(), ApiError> {
-    for (id, details) in ids.iter().zip(persons) {
-        app.matcher.note(*id, 1, details);
+    let probes = persons.iter().map(|d| prepare(&fields(d))).collect();
+    after_save_prepared(app, p, guarded, probes, ids).await
+}
+
+/// [`after_save`] for persons already prepared for matching.
+pub async fn after_save_prepared(
+    app: &AppState,
+    p: &Principal,
+    guarded: Guarded,
+    probes: Vec<Prepared>,
+    ids: &[Uuid],
+) -> Result<(), ApiError> {
+    for (id, probe) in ids.iter().zip(probes) {
+        app.matcher.note_prepared(*id, 1, probe);
     }
     for ((id, declared), hidden) in ids.iter().zip(guarded.declared).zip(guarded.hidden) {
         for other in declared {

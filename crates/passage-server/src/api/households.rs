@@ -9,6 +9,7 @@ use passage_domain::error::Problems;
 use passage_domain::household::{Breakdown, GroupKind, HouseholdRegistration, MemberDetails};
 use passage_domain::person::{PersonDetails, RegistrationLevel};
 use passage_domain::record::Household;
+use passage_match::{Index, Prepared, prepare};
 use passage_store::{HouseholdFilter, Page};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -18,6 +19,7 @@ use super::{DEFAULT_LIMIT, created, duplicates, prefixed};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::{Body, Id, Query};
+use crate::matcher::{LIKELY, fields};
 use crate::problem::{ApiError, Problem};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -86,6 +88,107 @@ pub async fn register(
         .collect();
     duplicates::after_save(app, p, guarded, &persons, &ids).await?;
     Ok(household)
+}
+
+/// What became of one registration of a batch ([`register_many`]).
+#[derive(Debug)]
+pub enum Settled {
+    /// Registered (with `save` false: it would be). `queued` likely duplicates registered
+    /// by organisations the caller cannot see went to the review queue.
+    Passed {
+        household: Option<Household>,
+        queued: usize,
+    },
+    /// Not registered: invalid, or likely someone already registered.
+    Refused(ApiError),
+    /// Not registered: likely the same person as someone of the registration at this
+    /// position, earlier in the same batch.
+    SameAsEarlier(usize),
+}
+
+/// Registers many households as [`register`] registers one: each validated, then guarded
+/// against everyone registered and against every registration before it in the batch
+/// (kept meanwhile in `scratch`, which is empty again on return); the ones that pass are
+/// saved in one transaction, so a store failure saves none of them. With `save` false
+/// nothing is written: the answer is what would become of each.
+pub async fn register_many(
+    app: &AppState,
+    p: &Principal,
+    registrations: Vec<HouseholdRegistration>,
+    scratch: &mut Index<(usize, usize)>,
+    save: bool,
+) -> Result<Vec<Settled>, ApiError> {
+    p.require(Action::Create, Resource::Household)?;
+    let today = app.clock.today();
+    let mut settled = Vec::with_capacity(registrations.len());
+    let mut passing = Vec::new();
+    let mut valid_ones = Vec::new();
+    let mut outcome = Ok(());
+    for (at, registration) in registrations.into_iter().enumerate() {
+        let not_duplicates = registration.not_duplicates.clone();
+        let valid = match registration.validated(today) {
+            Ok(v) => v,
+            Err(e) => {
+                settled.push(Settled::Refused(e.into()));
+                continue;
+            }
+        };
+        let probes: Vec<Prepared> = std::iter::once(&valid.head)
+            .chain(valid.members.iter().map(|m| &m.person))
+            .map(|d| prepare(&fields(d)))
+            .collect();
+        let earlier = probes.iter().find_map(|probe| {
+            scratch
+                .candidates(probe, 1, |_| false)
+                .into_iter()
+                .find(|f| f.scored.probability >= LIKELY)
+                .map(|f| f.id.0)
+        });
+        if let Some(earlier) = earlier {
+            settled.push(Settled::SameAsEarlier(earlier));
+            continue;
+        }
+        match duplicates::guard_prepared(app, p, &probes, not_duplicates.as_ref()).await {
+            Ok(guarded) => {
+                for (i, probe) in probes.iter().enumerate() {
+                    scratch.upsert((at, i), probe.clone());
+                }
+                settled.push(Settled::Passed {
+                    household: None,
+                    queued: guarded.queued(),
+                });
+                passing.push((at, guarded, probes));
+                valid_ones.push(valid);
+            }
+            Err(e @ (ApiError::LikelyDuplicate(..) | ApiError::Invalid(_))) => {
+                settled.push(Settled::Refused(e));
+            }
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
+    }
+    for (at, _, probes) in &passing {
+        for i in 0..probes.len() {
+            scratch.remove(&(*at, i));
+        }
+    }
+    outcome?;
+    if !save || valid_ones.is_empty() {
+        return Ok(settled);
+    }
+    let households = app.store.register_households(p, valid_ones).await?;
+    for ((at, guarded, probes), household) in passing.into_iter().zip(households) {
+        let ids: Vec<Uuid> = household.members.iter().map(|m| m.person_id).collect();
+        let queued = guarded.queued();
+        duplicates::after_save_prepared(app, p, guarded, probes, &ids).await?;
+        settled[at] = Settled::Passed {
+            household: Some(household),
+            queued,
+        };
+    }
+    Ok(settled)
 }
 
 /// Read a household and its registered members.

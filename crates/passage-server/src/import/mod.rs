@@ -6,14 +6,18 @@
 //! # Invariants
 //!
 //! - No second set of rules: a row becomes a person by the domain's own types and
-//!   `validated`, a household is registered only by `households::register`.
+//!   `validated`, a household is registered only by `households::register_many`, which
+//!   applies `households::register`'s validation and duplicate guard to each household,
+//!   also against the households before it in the same batch.
 //! - Rows with the same household key, one after another, are one household: its head
 //!   (the row without a relationship, or `head`) and its members. A household is
 //!   registered whole or not at all.
-//! - A file is streamed (CSV) and its job records the last row whose household is settled
-//!   every [`CHECKPOINT`] households: a run stopped half way resumes after it, and rows
-//!   registered after the last checkpoint meet the duplicate guard, never a second
-//!   registration.
+//! - A file is streamed (CSV), its households registered [`BATCH`] at a time in one
+//!   transaction each, and its job records the last row settled after every batch: a run
+//!   stopped half way resumes after it, and rows registered after the last record meet
+//!   the duplicate guard, never a second registration.
+//! - Memory is bounded by the batch, not the file: what is kept for the whole file is one
+//!   key per household and per person (the checks within the file).
 //! - In `all_or_nothing` mode a full dry run comes first; any problem and nothing is
 //!   registered.
 
@@ -26,19 +30,20 @@ use std::path::Path;
 
 use passage_domain::access::Principal;
 use passage_domain::household::{GroupKind, HouseholdRegistration, MemberDetails, Relationship};
+use passage_match::Index;
 use passage_store::{ImportJob, ImportProgress, StoreError};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::api::{duplicates, households};
-use crate::matcher::LIKELY;
+use crate::api::households::{self, Settled};
 use crate::problem::ApiError;
 use mapping::{Columns, Mapping, MappingError};
 use person::{CellProblem, ReadRow};
 use source::{Source, SourceError};
 
-/// Households registered between two records of a job's progress.
-pub const CHECKPOINT: u64 = 100;
+/// Households registered in one transaction, and between two records of a job's
+/// progress.
+pub const BATCH: usize = 1_000;
 
 /// What to do with the rows that have problems.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +141,18 @@ struct Pass<'a> {
     seen_keys: HashSet<String>,
     same: HashMap<String, u64>,
     summary: Summary,
+    /// Households read since the last flush, in file order.
+    batch: Vec<Pending>,
+    /// Where a batch keeps its households while they are matched against each other.
+    scratch: Index<(usize, usize)>,
+}
+
+/// A household of the batch being read.
+enum Pending {
+    /// Settled while reading (problems in its rows): its report lines.
+    Lines(Vec<RowReport>),
+    /// To register: its rows' numbers and the registration.
+    Household(Vec<u64>, HouseholdRegistration),
 }
 
 fn problems_of(row: u64, outcome: Outcome, problems: Vec<CellProblem>) -> Vec<RowReport> {
@@ -151,13 +168,79 @@ fn problems_of(row: u64, outcome: Outcome, problems: Vec<CellProblem>) -> Vec<Ro
         .collect()
 }
 
+fn line(row: u64, outcome: Outcome, column: &str, message: String) -> RowReport {
+    RowReport {
+        row,
+        outcome,
+        column: column.to_owned(),
+        message,
+        registration_number: None,
+    }
+}
+
+/// The report lines of a household's rows (`numbers`) from what became of it; `first_row`
+/// gives the first row of another household of the same batch.
+fn lines_of(numbers: &[u64], settled: Settled, first_row: impl Fn(usize) -> u64) -> Vec<RowReport> {
+    let all = |outcome: Outcome, message: &str| {
+        numbers
+            .iter()
+            .map(|&n| line(n, outcome, "", message.to_owned()))
+            .collect()
+    };
+    match settled {
+        Settled::Passed { household, queued } => {
+            let message = if queued > 0 {
+                format!(
+                    "likely also registered by an organisation whose records you cannot see: \
+                     {queued} pair(s) sent to the review queue"
+                )
+            } else {
+                String::new()
+            };
+            match household {
+                Some(h) => numbers
+                    .iter()
+                    .map(|&n| RowReport {
+                        registration_number: Some(h.registration_number.to_string()),
+                        ..line(n, Outcome::Created, "", message.clone())
+                    })
+                    .collect(),
+                None => all(Outcome::Valid, &message),
+            }
+        }
+        Settled::SameAsEarlier(k) => all(
+            Outcome::Duplicate,
+            &format!(
+                "duplicate within the file: likely the same person as in the household of row {}",
+                first_row(k)
+            ),
+        ),
+        Settled::Refused(ApiError::LikelyDuplicate(message, _)) => {
+            all(Outcome::Duplicate, &message)
+        }
+        Settled::Refused(ApiError::Invalid(v)) => {
+            let first = numbers.first().copied().unwrap_or(0);
+            let mut lines: Vec<RowReport> =
+                v.0.into_iter()
+                    .map(|f| line(first, Outcome::Rejected, &f.field, f.message))
+                    .collect();
+            lines.extend(numbers.iter().skip(1).map(|&n| {
+                line(
+                    n,
+                    Outcome::Rejected,
+                    "",
+                    format!("row {first} of its household has problems"),
+                )
+            }));
+            lines
+        }
+        Settled::Refused(e) => all(Outcome::Rejected, &e.to_string()),
+    }
+}
+
 impl Pass<'_> {
-    /// Settles one household's rows: read, each checked, then registered or reported.
-    async fn household(
-        &mut self,
-        rows: Vec<Result<ReadRow, (u64, Vec<CellProblem>)>>,
-        report: &mut (dyn FnMut(RowReport) + Send),
-    ) -> Result<(), ImportError> {
+    /// Reads one household's rows: its problems, or its registration, join the batch.
+    fn household(&mut self, rows: Vec<Result<ReadRow, (u64, Vec<CellProblem>)>>) {
         let numbers: Vec<u64> = rows
             .iter()
             .map(|r| match r {
@@ -177,19 +260,130 @@ impl Pass<'_> {
             lines.extend(self.check_within_file(&read));
         }
         if lines.is_empty() {
-            lines.extend(self.settle(read).await?);
+            match self.registration(read) {
+                Ok(registration) => {
+                    self.batch.push(Pending::Household(numbers, registration));
+                    return;
+                }
+                Err(problem) => lines.extend(problem),
+            }
         } else {
             let bad: HashSet<u64> = lines.iter().map(|l| l.row).collect();
             for n in numbers.iter().filter(|n| !bad.contains(n)) {
-                lines.push(RowReport {
-                    row: *n,
-                    outcome: Outcome::Rejected,
-                    column: String::new(),
-                    message: "another row of its household has problems".to_owned(),
-                    registration_number: None,
+                lines.push(line(
+                    *n,
+                    Outcome::Rejected,
+                    "",
+                    "another row of its household has problems".to_owned(),
+                ));
+            }
+        }
+        self.batch.push(Pending::Lines(lines));
+    }
+
+    /// Rows plainly the same person as an earlier row of the file.
+    fn check_within_file(&mut self, read: &[ReadRow]) -> Vec<RowReport> {
+        let mut lines = Vec::new();
+        for r in read {
+            let Some(key) = person::same_person_key(&r.person) else {
+                continue;
+            };
+            match self.same.get(&key) {
+                Some(&first) => lines.push(line(
+                    r.number,
+                    Outcome::Duplicate,
+                    "",
+                    format!("duplicate within the file: the same person as row {first}"),
+                )),
+                None => {
+                    self.same.insert(key, r.number);
+                }
+            }
+        }
+        lines
+    }
+
+    /// The registration a household's rows make: one head, the others its members.
+    fn registration(&self, read: Vec<ReadRow>) -> Result<HouseholdRegistration, Vec<RowReport>> {
+        let heads: Vec<usize> = (0..read.len())
+            .filter(|&i| matches!(read[i].relationship, None | Some(Relationship::Head)))
+            .collect();
+        let [head_at] = heads[..] else {
+            let message = format!(
+                "a household needs exactly one head (a row without a relationship, or 'head'); this one has {}",
+                heads.len()
+            );
+            return Err(read
+                .iter()
+                .map(|r| line(r.number, Outcome::Rejected, "relationship", message.clone()))
+                .collect());
+        };
+        let kind = read[head_at].kind.unwrap_or(GroupKind::Family);
+        let mut members = Vec::with_capacity(read.len().saturating_sub(1));
+        let mut head = None;
+        for (i, r) in read.into_iter().enumerate() {
+            if i == head_at {
+                head = Some(r.person);
+            } else {
+                members.push(MemberDetails {
+                    relationship: r.relationship.unwrap_or(Relationship::Unrelated),
+                    person: r.person,
                 });
             }
         }
+        let head = head.ok_or_else(Vec::new)?;
+        Ok(HouseholdRegistration {
+            arrival_id: self.options.arrival,
+            kind,
+            size: None,
+            breakdown: None,
+            head,
+            members,
+            legal_basis: None,
+            purposes: None,
+            not_duplicates: None,
+        })
+    }
+
+    /// Registers (or checks) the batch's households in one transaction and reports every
+    /// row of the batch, in file order.
+    async fn flush(
+        &mut self,
+        report: &mut (dyn FnMut(RowReport) + Send),
+    ) -> Result<(), ImportError> {
+        let batch = std::mem::take(&mut self.batch);
+        let mut registrations = Vec::new();
+        let mut firsts = Vec::new();
+        for pending in &batch {
+            if let Pending::Household(numbers, registration) = pending {
+                registrations.push(registration.clone());
+                firsts.push(numbers.first().copied().unwrap_or(0));
+            }
+        }
+        let mut settled = households::register_many(
+            self.app,
+            self.p,
+            registrations,
+            &mut self.scratch,
+            !self.dry_run,
+        )
+        .await?
+        .into_iter();
+        for pending in batch {
+            let lines = match pending {
+                Pending::Lines(lines) => lines,
+                Pending::Household(numbers, _) => match settled.next() {
+                    Some(s) => lines_of(&numbers, s, |k| firsts.get(k).copied().unwrap_or(0)),
+                    None => Vec::new(),
+                },
+            };
+            self.tell(lines, report);
+        }
+        Ok(())
+    }
+
+    /// Counts each row once, by its first line, and reports every line.
+    fn tell(&mut self, mut lines: Vec<RowReport>, report: &mut (dyn FnMut(RowReport) + Send)) {
         let mut counted = HashSet::new();
         lines.sort_by_key(|l| l.row);
         for l in lines {
@@ -204,144 +398,10 @@ impl Pass<'_> {
             }
             report(l);
         }
-        Ok(())
     }
 
-    /// Rows plainly the same person as an earlier row of the file.
-    fn check_within_file(&mut self, read: &[ReadRow]) -> Vec<RowReport> {
-        let mut lines = Vec::new();
-        for r in read {
-            let Some(key) = person::same_person_key(&r.person) else {
-                continue;
-            };
-            match self.same.get(&key) {
-                Some(&first) => lines.push(RowReport {
-                    row: r.number,
-                    outcome: Outcome::Duplicate,
-                    column: String::new(),
-                    message: format!("duplicate within the file: the same person as row {first}"),
-                    registration_number: None,
-                }),
-                None => {
-                    self.same.insert(key, r.number);
-                }
-            }
-        }
-        lines
-    }
-
-    async fn settle(&mut self, read: Vec<ReadRow>) -> Result<Vec<RowReport>, ImportError> {
-        let numbers: Vec<u64> = read.iter().map(|r| r.number).collect();
-        let line = |row: u64, outcome: Outcome, column: &str, message: String| RowReport {
-            row,
-            outcome,
-            column: column.to_owned(),
-            message,
-            registration_number: None,
-        };
-        let heads: Vec<usize> = (0..read.len())
-            .filter(|&i| matches!(read[i].relationship, None | Some(Relationship::Head)))
-            .collect();
-        if heads.len() != 1 {
-            let message = format!(
-                "a household needs exactly one head (a row without a relationship, or 'head'); this one has {}",
-                heads.len()
-            );
-            return Ok(numbers
-                .iter()
-                .map(|&n| line(n, Outcome::Rejected, "relationship", message.clone()))
-                .collect());
-        }
-        if self.dry_run {
-            let mut lines = Vec::new();
-            for r in &read {
-                let (likely, hidden) = duplicates::candidates_for(
-                    self.app,
-                    self.p,
-                    &r.person,
-                    &HashSet::new(),
-                    LIKELY,
-                )
-                .await?;
-                if likely.is_empty() && hidden.is_empty() {
-                    lines.push(line(r.number, Outcome::Valid, "", String::new()));
-                } else {
-                    let mut named: Vec<String> = likely
-                        .iter()
-                        .map(|c| c.registration_number.to_string())
-                        .collect();
-                    if !hidden.is_empty() {
-                        named.push(format!(
-                            "{} registered by another organisation",
-                            hidden.len()
-                        ));
-                    }
-                    lines.push(line(
-                        r.number,
-                        Outcome::Duplicate,
-                        "",
-                        format!("likely already registered as {}", named.join(", ")),
-                    ));
-                }
-            }
-            return Ok(lines);
-        }
-        let head_at = heads[0];
-        let kind = read[head_at].kind.unwrap_or(GroupKind::Family);
-        let mut members = Vec::with_capacity(read.len().saturating_sub(1));
-        let mut head = None;
-        for (i, r) in read.into_iter().enumerate() {
-            if i == head_at {
-                head = Some(r.person);
-            } else {
-                members.push(MemberDetails {
-                    relationship: r.relationship.unwrap_or(Relationship::Unrelated),
-                    person: r.person,
-                });
-            }
-        }
-        let Some(head) = head else {
-            return Ok(Vec::new());
-        };
-        let registration = HouseholdRegistration {
-            arrival_id: self.options.arrival,
-            kind,
-            size: None,
-            breakdown: None,
-            head,
-            members,
-            legal_basis: None,
-            purposes: None,
-            not_duplicates: None,
-        };
-        Ok(
-            match households::register(self.app, self.p, registration).await {
-                Ok(h) => numbers
-                    .iter()
-                    .map(|&n| RowReport {
-                        registration_number: Some(h.registration_number.to_string()),
-                        ..line(n, Outcome::Created, "", String::new())
-                    })
-                    .collect(),
-                Err(ApiError::LikelyDuplicate(message, _)) => numbers
-                    .iter()
-                    .map(|&n| line(n, Outcome::Duplicate, "", message.clone()))
-                    .collect(),
-                Err(ApiError::Invalid(v)) => {
-                    v.0.into_iter()
-                        .map(|f| line(numbers[0], Outcome::Rejected, &f.field, f.message))
-                        .collect()
-                }
-                Err(ApiError::NotFound { what }) => numbers
-                    .iter()
-                    .map(|&n| line(n, Outcome::Rejected, "", format!("{what} was not found")))
-                    .collect(),
-                Err(e) => return Err(e.into()),
-            },
-        )
-    }
-
-    /// Reads the whole file, household by household.
+    /// Reads the whole file, household by household, registering them [`BATCH`] at a
+    /// time.
     async fn run(
         &mut self,
         path: &Path,
@@ -377,7 +437,7 @@ impl Pass<'_> {
         let mut group: Vec<Result<ReadRow, (u64, Vec<CellProblem>)>> = Vec::new();
         let mut group_key: Option<String> = None;
         let mut households_done = 0u64;
-        let mut last_settled = skip_to;
+        let mut last_read = skip_to;
         let all = pending.into_iter().map(Ok).chain(rows);
         for row in all {
             let row = row?;
@@ -391,25 +451,19 @@ impl Pass<'_> {
                 .map(str::to_owned);
             let same_household = key.is_some() && key == group_key;
             if !same_household && !group.is_empty() {
-                let rows = std::mem::take(&mut group);
-                let last = rows.last().map_or(0, |r| match r {
-                    Ok(r) => r.number,
-                    Err((n, _)) => *n,
-                });
-                self.household(rows, report).await?;
+                self.household(std::mem::take(&mut group));
                 households_done += 1;
-                last_settled = last;
-                progress(self.summary.rows);
-                self.checkpoint(job, last_settled, households_done, false)
-                    .await?;
-                if self
+                let stop = self
                     .options
                     .stop_after
-                    .is_some_and(|n| households_done >= n)
-                {
-                    return self
-                        .checkpoint(job, last_settled, households_done, true)
-                        .await;
+                    .is_some_and(|n| households_done >= n);
+                if stop || self.batch.len() >= BATCH {
+                    self.flush(report).await?;
+                    progress(self.summary.rows);
+                    self.checkpoint(job, last_read, stop).await?;
+                    if stop {
+                        return Ok(());
+                    }
                 }
             }
             if row.number <= skip_to {
@@ -422,47 +476,39 @@ impl Pass<'_> {
                 && !self.seen_keys.insert(k.clone())
             {
                 let column = columns.name_of(mapping::Field::Household);
-                report(RowReport {
-                    row: row.number,
-                    outcome: Outcome::Rejected,
-                    column,
-                    message: format!(
+                self.batch.push(Pending::Lines(vec![line(
+                    row.number,
+                    Outcome::Rejected,
+                    &column,
+                    format!(
                         "household '{k}' appears again after other rows; put the rows of a household together"
                     ),
-                    registration_number: None,
-                });
-                self.summary.rejected += 1;
+                )]));
+                last_read = row.number;
                 group_key = None;
                 continue;
             }
             group_key = key;
+            last_read = row.number;
             group.push(person::read(&columns, &row, today).map_err(|e| (row.number, e)));
         }
-        if let Some(last) = group.last() {
-            last_settled = match last {
-                Ok(r) => r.number,
-                Err((n, _)) => *n,
-            };
-            self.household(group, report).await?;
+        if !group.is_empty() {
+            self.household(group);
         }
+        self.flush(report).await?;
         progress(self.summary.rows);
-        self.checkpoint(job, last_settled, households_done, true)
-            .await
+        self.checkpoint(job, last_read, true).await
     }
 
-    /// Records the job's progress every [`CHECKPOINT`] households, and at the end.
+    /// Records the job's progress: the last row whose household is settled.
     async fn checkpoint(
         &self,
         job: Option<&ImportJob>,
         last_row: u64,
-        households: u64,
         last: bool,
     ) -> Result<(), ImportError> {
         let Some(job) = job else { return Ok(()) };
         let s = &self.summary;
-        if !last && !households.is_multiple_of(CHECKPOINT) {
-            return Ok(());
-        }
         let done = last && self.options.stop_after.is_none();
         let progress = ImportProgress {
             last_row,
@@ -498,7 +544,12 @@ pub async fn import(
         seen_keys: HashSet::new(),
         same: HashMap::new(),
         summary: Summary::default(),
+        batch: Vec::new(),
+        scratch: app.matcher.scratch(),
     };
+    if app.store.arrival(p, options.arrival).await?.is_none() {
+        return Err(ApiError::not_found(format!("arrival {}", options.arrival)).into());
+    }
     if options.dry_run {
         let mut dry = pass(true);
         dry.run(path, None, report, progress).await?;
