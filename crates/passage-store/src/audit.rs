@@ -47,9 +47,8 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// Marks the encoding, so that a later change of format cannot collide with this one.
 const FORMAT: &str = "passage-audit-v1";
 
-/// Rows per INSERT statement: 15 values each, well under both backends' limits on bound
-/// values (SQLite 32 766, PostgreSQL 65 535).
-const INSERT_ROWS: usize = 1000;
+/// Rows per INSERT statement: 15 values each (see [`crate::sql::MAX_PARAMS`]).
+const INSERT_ROWS: usize = crate::sql::rows_per_statement(15);
 
 /// Rows per page while verifying, so that millions of entries never sit in memory at once.
 const VERIFY_PAGE: i64 = 10_000;

@@ -90,8 +90,7 @@ pub async fn record(
 
 /// Appends several events in one statement, in the caller's transaction.
 pub async fn record_all(conn: &mut AnyConnection, entries: &[Entry]) -> Result<(), StoreError> {
-    // Six parameters a row: a chunk stays far below SQLite's limit of 32,766.
-    for chunk in entries.chunks(1_000) {
+    for chunk in entries.chunks(crate::sql::rows_per_statement(6)) {
         let mut b = Builder::new(
             "INSERT INTO history (entity, entity_id, action, version, at, detail) VALUES ",
         );

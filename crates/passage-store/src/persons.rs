@@ -114,8 +114,7 @@ pub(crate) async fn insert_all(
     organisation: Option<&str>,
 ) -> Result<Vec<history::Entry>, StoreError> {
     let mut entries = Vec::with_capacity(people.len());
-    // Nineteen parameters a row: a chunk stays far below SQLite's limit of 32,766.
-    for chunk in people.chunks(500) {
+    for chunk in people.chunks(sql::rows_per_statement(19)) {
         insert_chunk(c, chunk, organisation, &mut entries).await?;
     }
     Ok(entries)
