@@ -1,9 +1,16 @@
 //! Field submissions (OpenRosa): the XML and attachments exactly as a device sent them,
-//! keyed by the form instance's id, and what became of each: registered, or waiting in
-//! the review queue with its reasons until a reviewer accepts or rejects it.
+//! keyed by the form instance's id, and what became of each: the record it created (a
+//! household, a screening), or waiting in the review queue with its reasons until a
+//! reviewer accepts or rejects it.
 //!
 //! A submission belongs to the organisation of the user who sent it; only that
-//! organisation's users who may create what the form creates see it.
+//! organisation's users who may create what the form creates see it. `receive` stores
+//! them, `review` settles and lists them.
+
+mod receive;
+mod review;
+
+pub use receive::Receipt;
 
 // SQL built at run time is assembled from constant text only; values are always bound.
 use passage_domain::access::{Action, Principal, Resource, Scope};
@@ -16,11 +23,10 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::Store;
 use crate::audit::AuditEntry;
 use crate::error::StoreError;
 use crate::scope::require;
-use crate::sql::{self, Arg, Builder, ts};
+use crate::sql;
 
 /// Where a submission stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -117,7 +123,12 @@ pub struct Submission {
     /// What was read from the XML, in the shape of the API's registration body.
     #[schema(value_type = Option<Object>)]
     pub draft: Option<serde_json::Value>,
+    /// What the form creates (`household`, `screening`): who may review it.
+    pub creates: Resource,
+    /// The household it registered, for a registration form.
     pub household_id: Option<Uuid>,
+    /// The screening it recorded, for the screening form.
+    pub screening_id: Option<Uuid>,
     pub decided_by: Option<String>,
     pub decision_reason: Option<String>,
     pub attachments: Vec<AttachmentInfo>,
@@ -128,11 +139,28 @@ pub struct Submission {
     pub updated_at: OffsetDateTime,
 }
 
+/// The record a submission created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Created {
+    Household(Uuid),
+    Screening(Uuid),
+}
+
+impl Created {
+    /// The kind of record, as a form's `creates` names it.
+    pub fn resource(self) -> Resource {
+        match self {
+            Self::Household(_) => Resource::Household,
+            Self::Screening(_) => Resource::Screening,
+        }
+    }
+}
+
 /// What became of a submission once it was read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     Registered {
-        household_id: Uuid,
+        record: Created,
         status: SubmissionStatus,
     },
     Review {
@@ -143,8 +171,8 @@ pub enum Outcome {
 }
 
 const COLUMNS: &str = "id, instance_id, form_id, form_version, creates, organisation_id, submitted_by, \
-     xml_sha256, status, draft, reasons, candidates, household_id, decided_by, decision_reason, \
-     version, created_at, updated_at";
+     xml_sha256, status, draft, reasons, candidates, household_id, screening_id, decided_by, \
+     decision_reason, version, created_at, updated_at";
 
 fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -156,6 +184,7 @@ fn sha256(bytes: &[u8]) -> String {
 fn decode(row: &AnyRow, attachments: Vec<AttachmentInfo>) -> Result<Submission, StoreError> {
     let status = sql::text(row, "status")?;
     let household: Option<String> = row.try_get("household_id")?;
+    let screening: Option<String> = row.try_get("screening_id")?;
     let draft: Option<String> = row.try_get("draft")?;
     Ok(Submission {
         id: sql::uuid(&sql::text(row, "id")?)?,
@@ -168,7 +197,9 @@ fn decode(row: &AnyRow, attachments: Vec<AttachmentInfo>) -> Result<Submission, 
         reasons: sql::json(row, "reasons")?,
         candidates: sql::json(row, "candidates")?,
         draft: draft.as_deref().map(serde_json::from_str).transpose()?,
+        creates: resource(row)?,
         household_id: household.as_deref().map(sql::uuid).transpose()?,
+        screening_id: screening.as_deref().map(sql::uuid).transpose()?,
         decided_by: row.try_get("decided_by")?,
         decision_reason: row.try_get("decision_reason")?,
         attachments,
@@ -240,356 +271,16 @@ async fn visible(
     decode(&row, attachments)
 }
 
-fn audit(p: &Principal, action: Action, id: Uuid, detail: serde_json::Value) -> AuditEntry {
+/// An audit entry on submission `id` of a form that creates `creates`.
+fn audit(
+    p: &Principal,
+    action: Action,
+    creates: Resource,
+    id: Option<Uuid>,
+    detail: serde_json::Value,
+) -> AuditEntry {
     AuditEntry {
         entity: "submission".to_owned(),
-        ..AuditEntry::by(p, action, Resource::Household, Some(id.to_string()), detail)
-    }
-}
-
-/// Inserts the attachments not stored yet; one stored under the same name with other
-/// bytes is refused.
-async fn add_attachments(
-    c: &mut AnyConnection,
-    id: Uuid,
-    at: OffsetDateTime,
-    attachments: &[NewAttachment],
-) -> Result<(), StoreError> {
-    for a in attachments {
-        let digest = sha256(&a.bytes);
-        let stored: Option<String> = sqlx::query_scalar(
-            "SELECT sha256 FROM submission_attachments WHERE submission_id = $1 AND name = $2",
-        )
-        .bind(id.to_string())
-        .bind(a.name.clone())
-        .fetch_optional(&mut *c)
-        .await?;
-        match stored {
-            Some(s) if s == digest => {}
-            Some(_) => {
-                return Err(StoreError::Refused(format!(
-                    "attachment '{}' was received before with other content",
-                    a.name
-                )));
-            }
-            None => {
-                sqlx::query(
-                    "INSERT INTO submission_attachments (submission_id, name, content_type, bytes, sha256, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(id.to_string())
-                .bind(a.name.clone())
-                .bind(a.content_type.clone())
-                .bind(a.bytes.clone())
-                .bind(digest)
-                .bind(ts(at))
-                .execute(&mut *c)
-                .await?;
-            }
-        }
-    }
-    Ok(())
-}
-
-async fn receive(
-    c: &mut AnyConnection,
-    p: &Principal,
-    new: &NewSubmission,
-) -> Result<(Submission, bool), StoreError> {
-    let digest = sha256(new.xml.as_bytes());
-    let existing = sqlx::query(
-        "SELECT id, xml_sha256, organisation_id FROM submissions WHERE instance_id = $1",
-    )
-    .bind(new.instance_id.clone())
-    .fetch_optional(&mut *c)
-    .await?;
-    let organisation = p.organisation_id.map(|o| o.to_string());
-    if let Some(row) = existing {
-        let id = sql::uuid(&sql::text(&row, "id")?)?;
-        let stored_org: Option<String> = row.try_get("organisation_id")?;
-        if sql::text(&row, "xml_sha256")? != digest || stored_org != organisation {
-            return Err(StoreError::Refused(format!(
-                "instance {} was received before with different content; a changed form needs a new instanceID",
-                new.instance_id
-            )));
-        }
-        add_attachments(c, id, p.at, &new.attachments).await?;
-        return Ok((visible(c, p, Action::Create, id).await?, false));
-    }
-    let id = Uuid::now_v7();
-    sqlx::query(
-        "INSERT INTO submissions (id, instance_id, form_id, form_version, creates, organisation_id, \
-         submitted_by, xml, xml_sha256, status, draft, reasons, candidates, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $10, '[]', '[]', 1, $11, $11)",
-    )
-    .bind(id.to_string())
-    .bind(new.instance_id.clone())
-    .bind(new.form_id.clone())
-    .bind(new.form_version.clone())
-    .bind(new.creates.code().to_owned())
-    .bind(organisation)
-    .bind(p.name.clone())
-    .bind(new.xml.clone())
-    .bind(digest)
-    .bind(new.draft.to_string())
-    .bind(ts(p.at))
-    .execute(&mut *c)
-    .await?;
-    add_attachments(c, id, p.at, &new.attachments).await?;
-    Ok((visible(c, p, Action::Create, id).await?, true))
-}
-
-impl Store {
-    /// Stores a submission exactly as received. The instance id is the key: the same XML
-    /// again stores nothing twice and adds only attachments not seen yet (a submission
-    /// split over several requests); different XML under a known id is refused. Answers
-    /// the submission and whether it is new.
-    pub async fn receive_submission(
-        &self,
-        p: &Principal,
-        new: NewSubmission,
-    ) -> Result<(Submission, bool), StoreError> {
-        require(p, Action::Create, new.creates)?;
-        let entry = AuditEntry {
-            entity: "submission".to_owned(),
-            ..AuditEntry::by(
-                p,
-                Action::Create,
-                new.creates,
-                None,
-                serde_json::json!({"instance_id": new.instance_id, "form_id": new.form_id,
-                    "form_version": new.form_version, "attachments": new.attachments.len()}),
-            )
-        };
-        self.writer
-            .write_audited((new, p.clone()), vec![entry], |c, (new, p)| {
-                Box::pin(async move { receive(c, p, new).await })
-            })
-            .await
-    }
-
-    /// Records what became of a submission: registered, or in the review queue with its
-    /// reasons. Only from `received` (the request that stored it) or `accepted` (the
-    /// reviewer's registration), so a settled submission is never settled again.
-    pub async fn settle_submission(
-        &self,
-        p: &Principal,
-        id: Uuid,
-        outcome: Outcome,
-    ) -> Result<Submission, StoreError> {
-        let detail = match &outcome {
-            Outcome::Registered {
-                household_id,
-                status,
-            } => serde_json::json!({"status": status.code(), "household_id": household_id}),
-            Outcome::Review { reasons, .. } => {
-                serde_json::json!({"status": "review", "reasons": reasons})
-            }
-        };
-        let entry = audit(p, Action::Update, id, detail);
-        self.writer
-            .write_audited(
-                (id, p.clone(), outcome),
-                vec![entry],
-                |c, (id, p, outcome)| {
-                    Box::pin(async move {
-                        let current = visible(c, p, Action::Create, *id).await?;
-                        if !matches!(
-                            current.status,
-                            SubmissionStatus::Received | SubmissionStatus::Accepted
-                        ) || current.household_id.is_some()
-                        {
-                            return Err(StoreError::Refused(format!(
-                                "submission {id} is {} already",
-                                current.status.code()
-                            )));
-                        }
-                        let mut b = Builder::new("UPDATE submissions SET version = version + 1");
-                        b.push(", updated_at = ?", Arg::Text(ts(p.at)));
-                        match outcome {
-                            Outcome::Registered {
-                                household_id,
-                                status,
-                            } => {
-                                b.push(", status = ?", Arg::Text(status.code().to_owned()));
-                                b.push(", household_id = ?", Arg::Text(household_id.to_string()));
-                            }
-                            Outcome::Review {
-                                draft,
-                                reasons,
-                                candidates,
-                            } => {
-                                b.raw(", status = 'review', decided_by = NULL, decided_at = NULL");
-                                b.push(", reasons = ?", Arg::Text(serde_json::to_string(reasons)?));
-                                b.push(", candidates = ?", Arg::Text(candidates.to_string()));
-                                if let Some(d) = draft {
-                                    b.push(", draft = ?", Arg::Text(d.to_string()));
-                                }
-                            }
-                        }
-                        b.push(" WHERE id = ?", Arg::Text(id.to_string()));
-                        b.query().execute(&mut *c).await?;
-                        visible(c, p, Action::Create, *id).await
-                    })
-                },
-            )
-            .await
-    }
-
-    /// A reviewer takes a waiting submission at `version` to register it (`reason` says
-    /// what was checked or corrected) or to reject it (`reject`). Another reviewer acting
-    /// first makes this a conflict, so a submission is registered once.
-    pub async fn decide_submission(
-        &self,
-        p: &Principal,
-        id: Uuid,
-        version: i64,
-        reason: String,
-        reject: bool,
-    ) -> Result<Submission, StoreError> {
-        let status = if reject {
-            SubmissionStatus::Rejected
-        } else {
-            SubmissionStatus::Accepted
-        };
-        let entry = audit(
-            p,
-            Action::Update,
-            id,
-            serde_json::json!({"status": status.code(), "reason": reason}),
-        );
-        self.writer
-            .write_audited(
-                (id, p.clone(), version, reason, status),
-                vec![entry],
-                |c, (id, p, version, reason, status)| {
-                    Box::pin(async move {
-                        let current = visible(c, p, Action::Create, *id).await?;
-                        if current.version != *version {
-                            return Err(StoreError::Conflict {
-                                entity: "submission",
-                                id: *id,
-                                given: *version,
-                                current: current.version,
-                            });
-                        }
-                        if !current.status.is_waiting() {
-                            return Err(StoreError::Refused(format!(
-                                "submission {id} is {} already",
-                                current.status.code()
-                            )));
-                        }
-                        sqlx::query(
-                            "UPDATE submissions SET status = $1, decided_by = $2, decided_at = $3, \
-                             decision_reason = $4, version = version + 1, updated_at = $3 WHERE id = $5",
-                        )
-                        .bind(status.code().to_owned())
-                        .bind(p.name.clone())
-                        .bind(ts(p.at))
-                        .bind(reason.clone())
-                        .bind(id.to_string())
-                        .execute(&mut *c)
-                        .await?;
-                        visible(c, p, Action::Create, *id).await
-                    })
-                },
-            )
-            .await
-    }
-
-    /// The registration submissions of the caller's organisation, newest first; `waiting`
-    /// keeps those received or in review. Reviewers are those who may register.
-    pub async fn submissions(
-        &self,
-        p: &Principal,
-        waiting: bool,
-        limit: u32,
-    ) -> Result<Vec<Submission>, StoreError> {
-        require(p, Action::Create, Resource::Household)?;
-        let mut b = Builder::new(&format!(
-            "SELECT {COLUMNS} FROM submissions WHERE creates = 'household'"
-        ));
-        if let Some(org) = p.organisation_id {
-            b.push(" AND organisation_id = ?", Arg::Text(org.to_string()));
-        }
-        if waiting {
-            b.raw(" AND status IN ('received', 'review')");
-        }
-        b.raw(" ORDER BY created_at DESC, id DESC");
-        b.push(" LIMIT ?", Arg::Int(i64::from(limit.clamp(1, 500))));
-        let mut conn = self.read.acquire().await?;
-        let rows = b.query().fetch_all(&mut *conn).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let id = sql::uuid(&sql::text(row, "id")?)?;
-            out.push(decode(row, attachments_of(&mut conn, id).await?)?);
-        }
-        drop(conn);
-        let entries = out
-            .iter()
-            .map(|s| audit(p, Action::Read, s.id, serde_json::json!({})))
-            .collect();
-        self.record_audit(entries).await?;
-        Ok(out)
-    }
-
-    /// One submission with its XML as received; None when missing or not the caller's.
-    pub async fn submission(
-        &self,
-        p: &Principal,
-        id: Uuid,
-    ) -> Result<Option<(Submission, String)>, StoreError> {
-        let mut conn = self.read.acquire().await?;
-        let found = match visible(&mut conn, p, Action::Create, id).await {
-            Ok(s) => s,
-            Err(StoreError::NotFound { .. }) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        let xml: String = sqlx::query_scalar("SELECT xml FROM submissions WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_one(&mut *conn)
-            .await?;
-        drop(conn);
-        self.record_audit(vec![audit(p, Action::Read, id, serde_json::json!({}))])
-            .await?;
-        Ok(Some((found, xml)))
-    }
-
-    /// The content type and bytes of one attachment of a submission the caller can see,
-    /// exactly as received; None when either is missing.
-    pub async fn submission_attachment(
-        &self,
-        p: &Principal,
-        id: Uuid,
-        name: &str,
-    ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
-        let mut conn = self.read.acquire().await?;
-        match visible(&mut conn, p, Action::Create, id).await {
-            Ok(_) => {}
-            Err(StoreError::NotFound { .. }) => return Ok(None),
-            Err(e) => return Err(e),
-        }
-        let row = sqlx::query(
-            "SELECT content_type, bytes FROM submission_attachments WHERE submission_id = $1 AND name = $2",
-        )
-        .bind(id.to_string())
-        .bind(name.to_owned())
-        .fetch_optional(&mut *conn)
-        .await?;
-        drop(conn);
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        self.record_audit(vec![audit(
-            p,
-            Action::Read,
-            id,
-            serde_json::json!({"attachment": name}),
-        )])
-        .await?;
-        Ok(Some((
-            sql::text(&row, "content_type")?,
-            row.try_get("bytes")?,
-        )))
+        ..AuditEntry::by(p, action, creates, id.map(|i| i.to_string()), detail)
     }
 }
