@@ -147,6 +147,9 @@ pub enum Created {
 }
 
 impl Created {
+    /// Every kind of record a submission can create.
+    pub const KINDS: [Resource; 2] = [Resource::Household, Resource::Screening];
+
     /// The kind of record, as a form's `creates` names it.
     pub fn resource(self) -> Resource {
         match self {

@@ -188,7 +188,7 @@ impl Store {
         waiting: bool,
         limit: u32,
     ) -> Result<Vec<Submission>, StoreError> {
-        let kinds: Vec<Resource> = Resource::ALL
+        let kinds: Vec<Resource> = Created::KINDS
             .into_iter()
             .filter(|r| p.require(Action::Create, *r).is_ok())
             .collect();
