@@ -278,17 +278,9 @@ pub fn xlsform(q: &Questionnaire) -> String {
     survey_header.extend(["required", "relevant", "constraint"].map(str::to_owned));
     survey_header.extend(localised("constraint_message"));
     survey_header.push("calculation".to_owned());
-    let survey: Vec<Vec<String>> = header_rows(q)
-        .iter()
-        .chain(
-            q.questions
-                .iter()
-                .map(|question| question_row(q, question))
-                .collect::<Vec<_>>()
-                .iter(),
-        )
-        .map(Row::cells)
-        .collect();
+    let mut rows = header_rows(q);
+    rows.extend(q.questions.iter().map(|question| question_row(q, question)));
+    let survey: Vec<Vec<String>> = rows.iter().map(Row::cells).collect();
     table(&mut out, "survey", &survey_header, &survey);
 
     let mut choices_header = vec!["list_name".to_owned(), "name".to_owned()];
