@@ -34,6 +34,8 @@ enum Rule {
     Authenticated,
     /// A role that allows this action on this resource.
     Needs(Action, Resource),
+    /// A role that allows this action on any of these resources.
+    AnyOf(Action, &'static [Resource]),
     /// A role that may take this action on a case of this kind (the table, then the
     /// caseworkers of the kind: `protection::case_access`).
     CaseOf(Action, ProcedureKind),
@@ -46,7 +48,7 @@ use Resource::{
     Referral, Screening, SharingAgreement, ShelterUnit, Site, SpecificNeed, Statistics, Stay,
     TracingRequest, User,
 };
-use Rule::{Authenticated, CaseOf, Needs, Public};
+use Rule::{AnyOf, Authenticated, CaseOf, Needs, Public};
 
 /// Every route of the API and what it needs. A route in the OpenAPI document and not here
 /// fails the matrix test: a new route needs a rule first.
@@ -74,7 +76,12 @@ const RULES: &[(&str, &str, Rule)] = &[
         "/api/v1/duplicates/decisions/{id}/undo",
         Needs(Update, Duplicate),
     ),
-    ("GET", "/api/v1/submissions", Needs(Create, Household)),
+    // The queue lists the submissions of every form whose record the caller may create.
+    (
+        "GET",
+        "/api/v1/submissions",
+        AnyOf(Create, &[Household, Screening]),
+    ),
     ("GET", "/api/v1/submissions/{id}", Needs(Create, Household)),
     (
         "GET",
@@ -695,6 +702,22 @@ on_every_backend!(
                                 a.status,
                                 StatusCode::FORBIDDEN,
                                 "{who} may not {action:?} a {kind:?} case: {a:?}"
+                            );
+                            assert!(a.is_problem(), "{who}: {a:?}");
+                        }
+                        AnyOf(action, resources)
+                            if resources.iter().any(|r| access::allows(role, *action, *r)) =>
+                        {
+                            assert!(
+                                a.status.is_success(),
+                                "{who} is allowed by the table: {a:?}"
+                            );
+                        }
+                        AnyOf(action, resources) => {
+                            assert_eq!(
+                                a.status,
+                                StatusCode::FORBIDDEN,
+                                "{who} may not {action:?} any of {resources:?}: {a:?}"
                             );
                             assert!(a.is_problem(), "{who}: {a:?}");
                         }

@@ -358,7 +358,8 @@ on_every_backend!(
         assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.body);
         assert!(a.body.contains("version"), "{}", a.body);
 
-        // A screening officer may not register households.
+        // A screening officer may not register households: kept, nothing registered,
+        // waiting for someone who may, with the reason.
         let (file, bytes) = xml_part(other, &xml);
         let a = submit(
             &app,
@@ -366,8 +367,13 @@ on_every_backend!(
             &[("xml_submission_file", Some(&file), "text/xml", &bytes)],
         )
         .await;
-        assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        assert!(a.body.contains("waits for a reviewer"), "{}", a.body);
         assert_eq!(app.count("households").await, 2);
+        let held = submissions(&app, "a").await;
+        let held = held.iter().find(|s| s["instance_id"] == other).unwrap();
+        assert_eq!(held["status"], "review");
+        assert_eq!(held["reasons"][0]["field"], "submitted_by");
     }
 );
 

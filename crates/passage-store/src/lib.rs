@@ -62,7 +62,8 @@ pub use imports::{ImportJob, ImportProgress};
 pub use sites::SiteFilter;
 pub use subject_rights::RequestFilter;
 pub use submissions::{
-    AttachmentInfo, NewAttachment, NewSubmission, Outcome, Submission, SubmissionStatus,
+    AttachmentInfo, Created, NewAttachment, NewSubmission, Outcome, Receipt, Submission,
+    SubmissionStatus,
 };
 
 /// Which database a store runs on.

@@ -8,7 +8,7 @@
 use passage_domain::access::{OrganisationDetails, OrganisationKind, Principal, Resource, Role};
 use passage_domain::error::FieldError;
 use passage_store::{
-    NewAttachment, NewSubmission, Outcome, Store, StoreError, SubmissionStatus, testing,
+    Created, NewAttachment, NewSubmission, Outcome, Store, StoreError, SubmissionStatus, testing,
 };
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -201,6 +201,84 @@ async fn submissions_are_kept_once_and_whole() {
                     draft: None,
                     reasons: Vec::new(),
                     candidates: serde_json::json!([]),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Refused(_)), "{err}");
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_submission_its_sender_may_not_make_waits_for_someone_who_may() {
+    for db in testing::all().await {
+        eprintln!("{}", db.backend);
+        let store = Store::open(&db.url).await.unwrap();
+        let a = organisation(&store, "A").await;
+        let officer = user(a, Role::ScreeningOfficer);
+        let clerk = user(a, Role::RegistrationClerk);
+        let xml = "<data id=\"passage_registration_l1\">held</data>";
+
+        // Kept in review with the reason; the same XML again stores nothing twice.
+        let held = store
+            .hold_submission(&officer, submission("uuid:h", xml, &[("p.jpg", b"p")]))
+            .await
+            .unwrap();
+        assert!(held.fresh);
+        assert_eq!(held.status, SubmissionStatus::Review);
+        let again = store
+            .hold_submission(&officer, submission("uuid:h", xml, &[]))
+            .await
+            .unwrap();
+        assert_eq!((again.id, again.fresh), (held.id, false));
+        // Its sender reads nothing of it; those who may register see it and why.
+        assert!(matches!(
+            store.submission(&officer, held.id).await.unwrap_err(),
+            StoreError::Forbidden(_)
+        ));
+        assert!(
+            store
+                .submissions(&officer, true, 50)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let waiting = store.submissions(&clerk, true, 50).await.unwrap();
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(waiting[0].creates, Resource::Household);
+        assert_eq!(waiting[0].reasons[0].field, "submitted_by");
+        assert_eq!(waiting[0].attachments.len(), 1);
+
+        // Whoever may create it receives it instead; someone of no organisation has no
+        // reviewer.
+        let err = store
+            .hold_submission(&clerk, submission("uuid:c", xml, &[]))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Refused(_)), "{err}");
+        let nobody = Principal {
+            organisation_id: None,
+            ..user(a, Role::DataAnalyst)
+        };
+        let err = store
+            .hold_submission(&nobody, submission("uuid:n", xml, &[]))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
+
+        // A reviewer accepts it; it records only the kind of record its form creates.
+        store
+            .decide_submission(&clerk, held.id, waiting[0].version, "checked".into(), false)
+            .await
+            .unwrap();
+        let err = store
+            .settle_submission(
+                &clerk,
+                held.id,
+                Outcome::Registered {
+                    record: Created::Screening(Uuid::now_v7()),
+                    status: SubmissionStatus::Accepted,
                 },
             )
             .await

@@ -4,11 +4,13 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use passage_domain::access::Principal;
 use passage_domain::protection::questionnaire::{self, Questionnaire, Status};
 use passage_domain::protection::records::{Confirmation, NewScreening, Screening};
 use passage_store::CheckedScreening;
 use serde::Serialize;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 use super::{created, prefixed};
 use crate::AppState;
@@ -63,7 +65,7 @@ pub async fn questionnaire(
 
 /// Checks a screening against its questionnaire version: the version must exist and be
 /// active; every answer must fit its question.
-fn check(s: NewScreening) -> Result<CheckedScreening, ApiError> {
+pub fn check(s: &NewScreening) -> Result<CheckedScreening, ApiError> {
     let q = questionnaire::find(&s.questionnaire, s.questionnaire_version).ok_or_else(|| {
         let versions: Vec<String> = questionnaire::shipped()
             .iter()
@@ -99,7 +101,11 @@ fn check(s: NewScreening) -> Result<CheckedScreening, ApiError> {
         ));
     }
     let answers = q.check(&s.answers)?;
-    let age_assessment = s.age_assessment.map(|a| a.validated()).transpose()?;
+    let age_assessment = s
+        .age_assessment
+        .clone()
+        .map(|a| a.validated())
+        .transpose()?;
     Ok(CheckedScreening {
         questionnaire: q,
         answers,
@@ -121,10 +127,23 @@ pub async fn create(
     Id(person_id): Id,
     Body(s): Body<NewScreening>,
 ) -> Result<(StatusCode, HeaderMap, Json<Screening>), ApiError> {
-    let checked = check(s)?;
-    let screening = app.store.record_screening(&p, person_id, checked).await?;
+    let screening = screen(&app, &p, person_id, s).await?;
     let (status, headers) = created(format!("/api/v1/screenings/{}", screening.meta.id));
     Ok((status, headers, Json(screening)))
+}
+
+/// Screens a person as `POST /api/v1/persons/{id}/screenings` does: the answers checked
+/// against their questionnaire version, then the store (permission, the person's
+/// visibility, the rules' outcome, the guard). Field submissions of the screening form
+/// screen through here.
+pub async fn screen(
+    app: &AppState,
+    p: &Principal,
+    person_id: Uuid,
+    s: NewScreening,
+) -> Result<Screening, ApiError> {
+    let checked = check(&s)?;
+    Ok(app.store.record_screening(p, person_id, checked).await?)
 }
 
 /// The person's screenings, oldest first.

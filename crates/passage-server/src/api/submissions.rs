@@ -1,15 +1,19 @@
 //! `/api/v1/submissions`: the review queue of field submissions (ODK Collect, KoboCollect,
-//! Enketo) that could not be registered as they came: invalid, or a likely duplicate.
-//! A reviewer reads the XML as received, the reasons and the candidates, then registers
-//! it (corrected, or declared not a duplicate) or rejects it with a reason.
+//! Enketo) that could not be made into what their form creates as they came: invalid, a
+//! likely duplicate, a person nobody can find, or sent by someone who may not create it.
+//! A reviewer (someone who may create it) reads the XML as received, the reasons and the
+//! candidates, then accepts it (corrected, or declared not a duplicate) or rejects it with
+//! a reason.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use passage_domain::access::Resource;
 use passage_domain::document::DocumentDetails;
 use passage_domain::error::Problems;
 use passage_domain::household::HouseholdRegistration;
+use passage_domain::protection::records::Screening;
 use passage_domain::record::Household;
 use passage_store::{Submission, SubmissionStatus};
 use serde::{Deserialize, Serialize};
@@ -20,7 +24,8 @@ use super::DEFAULT_LIMIT;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::{Body, Id, Query};
-use crate::openrosa::{mapping, submission};
+use crate::openrosa::screening::FieldScreening;
+use crate::openrosa::{mapping, settle};
 use crate::problem::{ApiError, Problem};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -44,7 +49,9 @@ pub struct SubmissionDetail {
     pub xml: String,
 }
 
-/// A reviewer's registration of a waiting submission.
+/// A reviewer's acceptance of a waiting submission: what its form creates is made from
+/// the draft, or from the correction sent for its kind (`registration` and
+/// `head_document` for a registration form, `screening` for the screening form).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Accept {
@@ -59,6 +66,9 @@ pub struct Accept {
     /// The head's identity document as corrected; when left out with `registration`
     /// given, the draft's.
     pub head_document: Option<DocumentDetails>,
+    /// The screening as corrected (the draft with the registration number or the answers
+    /// named in its reasons fixed). When left out, the draft as it is.
+    pub screening: Option<FieldScreening>,
 }
 
 /// A reviewer's refusal of a waiting submission.
@@ -72,7 +82,10 @@ pub struct Reject {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Accepted {
     pub submission: Submission,
+    /// The household registered, for a registration form.
     pub household: Option<Household>,
+    /// The screening recorded, for the screening form.
+    pub screening: Option<Screening>,
 }
 
 fn reason(text: &str) -> Result<String, ApiError> {
@@ -155,9 +168,64 @@ pub async fn attachment(
     Ok(r)
 }
 
-/// Register a waiting submission, as corrected, through the same validation and duplicate
-/// guard as `POST /api/v1/households`. Refused again, it stays in review with the new
-/// reasons and the answer says why.
+/// The draft a reviewer's acceptance makes the record from: the correction sent for the
+/// submission's kind, or the draft read from the XML.
+fn corrected(current: &Submission, body: Accept) -> Result<serde_json::Value, ApiError> {
+    let not_for = |field: &str| {
+        ApiError::invalid(
+            field,
+            format!(
+                "this submission creates a {}: send no {field}",
+                current.creates.code()
+            ),
+        )
+    };
+    let read = || {
+        current.draft.clone().ok_or_else(|| {
+            ApiError::invalid(
+                "draft",
+                "nothing could be read from this submission: send the correction",
+            )
+        })
+    };
+    if current.creates == Resource::Screening {
+        if body.registration.is_some() {
+            return Err(not_for("registration"));
+        }
+        if body.head_document.is_some() {
+            return Err(not_for("head_document"));
+        }
+        return match body.screening {
+            Some(s) => serde_json::to_value(s).map_err(|_| ApiError::Unavailable),
+            None => read(),
+        };
+    }
+    if body.screening.is_some() {
+        return Err(not_for("screening"));
+    }
+    let read_document = current
+        .draft
+        .as_ref()
+        .and_then(|d| d.get(mapping::HEAD_DOCUMENT))
+        .cloned();
+    let mut draft = match body.registration {
+        Some(r) => serde_json::to_value(r).map_err(|_| ApiError::Unavailable)?,
+        None => read()?,
+    };
+    let document = match body.head_document {
+        Some(d) => Some(serde_json::to_value(d).map_err(|_| ApiError::Unavailable)?),
+        None => read_document,
+    };
+    if let (Some(d), Some(o)) = (document, draft.as_object_mut()) {
+        o.insert(mapping::HEAD_DOCUMENT.to_owned(), d);
+    }
+    Ok(draft)
+}
+
+/// Accept a waiting submission, as corrected: a registration through the same validation
+/// and duplicate guard as `POST /api/v1/households`, a screening through the same check
+/// as `POST /api/v1/persons/{id}/screenings`, as the reviewer. Refused again, it stays in
+/// review with the new reasons and the answer says why.
 #[utoipa::path(post, path = "/api/v1/submissions/{id}/accept", tag = "field collection", params(("id" = Uuid, Path)),
     request_body = Accept,
     responses((status = 200, body = Accepted), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -173,32 +241,14 @@ pub async fn accept(
         .submission(&p, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("submission {id}")))?;
-    let read_document = current
-        .draft
-        .as_ref()
-        .and_then(|d| d.get(mapping::HEAD_DOCUMENT))
-        .cloned();
-    let mut draft = match body.registration {
-        Some(r) => serde_json::to_value(r).map_err(|_| ApiError::Unavailable)?,
-        None => current.draft.ok_or_else(|| {
-            ApiError::invalid(
-                "registration",
-                "nothing could be read from this submission: send the registration",
-            )
-        })?,
-    };
-    let document = match body.head_document {
-        Some(d) => Some(serde_json::to_value(d).map_err(|_| ApiError::Unavailable)?),
-        None => read_document,
-    };
-    if let (Some(d), Some(o)) = (document, draft.as_object_mut()) {
-        o.insert(mapping::HEAD_DOCUMENT.to_owned(), d);
-    }
-    app.store
-        .decide_submission(&p, id, body.version, why, false)
+    let version = body.version;
+    let draft = corrected(&current, body)?;
+    let decided = app
+        .store
+        .decide_submission(&p, id, version, why, false)
         .await?;
     let (settled, refused) =
-        submission::register(&app, &p, id, draft, SubmissionStatus::Accepted).await?;
+        settle::settle(&app, &p, &decided, draft, SubmissionStatus::Accepted).await?;
     if let Some(e) = refused {
         return Err(e);
     }
@@ -206,9 +256,14 @@ pub async fn accept(
         Some(h) => app.store.household(&p, h).await?,
         None => None,
     };
+    let screening = match settled.screening_id {
+        Some(s) => app.store.screening(&p, s).await?,
+        None => None,
+    };
     Ok(Json(Accepted {
         submission: settled,
         household,
+        screening,
     }))
 }
 

@@ -1,6 +1,7 @@
 //! The forms Passage serves to devices: XForms that pyxform made of the XLSForms in
 //! `forms/` (CI checks they agree), embedded at build time, with their list, manifests
-//! and the arrivals list they choose from.
+//! and the arrivals list the registration forms choose from. The screening form is
+//! written from the questionnaire (`screening`).
 
 use md5::{Digest, Md5};
 use passage_domain::access::{Action, Principal, Resource};
@@ -21,6 +22,8 @@ pub struct Form {
     pub xml: &'static str,
     /// What a submission of this form creates: who may fill it.
     pub creates: Resource,
+    /// Whether the form chooses from the arrivals list (its one media file).
+    pub arrivals: bool,
 }
 
 /// Every form Passage serves.
@@ -32,6 +35,7 @@ pub const FORMS: &[Form] = &[
         description: "The head of household, the household's size and its count by sex and age",
         xml: include_str!("../../../../forms/registration-level-1.xml"),
         creates: Resource::Household,
+        arrivals: true,
     },
     Form {
         id: "passage_registration_l2",
@@ -40,6 +44,18 @@ pub const FORMS: &[Form] = &[
         description: "The head of household and every member as an individual",
         xml: include_str!("../../../../forms/registration-level-2.xml"),
         creates: Resource::Household,
+        arrivals: true,
+    },
+    Form {
+        id: super::screening::FORM_ID,
+        // `screening::form_version` of the questionnaire in force (a test checks it).
+        version: "2.1",
+        title: "Passage protection screening",
+        description: "A screening of a registered person, named by registration number, \
+                      with the questions of the screening questionnaire in force",
+        xml: include_str!("../../../../forms/screening.xml"),
+        creates: Resource::Screening,
+        arrivals: false,
     },
 ];
 
@@ -106,13 +122,19 @@ pub fn form_list<'a>(base: &str, forms: impl Iterator<Item = &'a Form>) -> Strin
     xml
 }
 
-/// The manifest of a form: its one media file, the arrivals list.
-pub fn manifest(base: &str, form: &Form, arrivals_csv: &str) -> String {
+/// The manifest of a form: its media files, the arrivals list when it has one.
+pub fn manifest(base: &str, form: &Form, arrivals_csv: Option<&str>) -> String {
+    let media = arrivals_csv.map_or(String::new(), |csv| {
+        format!(
+            "<mediaFile><filename>{ARRIVALS_CSV}</filename><hash>{hash}</hash>\
+             <downloadUrl>{base}/forms/{id}/{ARRIVALS_CSV}</downloadUrl></mediaFile>",
+            hash = md5_hash(csv.as_bytes()),
+            base = escape(base),
+            id = escape(form.id),
+        )
+    });
     format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><manifest xmlns="http://openrosa.org/xforms/xformsManifest"><mediaFile><filename>{ARRIVALS_CSV}</filename><hash>{hash}</hash><downloadUrl>{base}/forms/{id}/{ARRIVALS_CSV}</downloadUrl></mediaFile></manifest>"#,
-        hash = md5_hash(arrivals_csv.as_bytes()),
-        base = escape(base),
-        id = escape(form.id),
+        r#"<?xml version="1.0" encoding="UTF-8"?><manifest xmlns="http://openrosa.org/xforms/xformsManifest">{media}</manifest>"#
     )
 }
 
@@ -158,8 +180,24 @@ mod tests {
         for f in FORMS {
             let head = format!(r#"<data id="{}" version="{}">"#, f.id, f.version);
             assert!(f.xml.contains(&head), "{} lacks {head}", f.id);
-            assert!(f.xml.contains("jr://file-csv/arrivals.csv"), "{}", f.id);
+            assert_eq!(
+                f.xml.contains("jr://file-csv/arrivals.csv"),
+                f.arrivals,
+                "{}",
+                f.id
+            );
         }
+        let screening = find(super::super::screening::FORM_ID).unwrap();
+        let q = super::super::screening::current().unwrap();
+        assert_eq!(screening.version, super::super::screening::form_version(q));
+    }
+
+    #[test]
+    fn a_form_without_media_has_an_empty_manifest() {
+        let screening = find(super::super::screening::FORM_ID).unwrap();
+        let xml = manifest("https://passage.example", screening, None);
+        assert!(!xml.contains("mediaFile"), "{xml}");
+        assert!(roxmltree::Document::parse(&xml).is_ok());
     }
 
     #[test]

@@ -8,6 +8,8 @@
 
 pub mod forms;
 pub mod mapping;
+pub mod screening;
+pub mod settle;
 pub mod submission;
 
 use axum::Router;
@@ -213,10 +215,14 @@ async fn manifest(
     Path(id): Path<String>,
 ) -> Result<Response, OpenRosaError> {
     let form = form_of(&id, &p)?;
-    let csv = forms::arrivals_csv(&app, &p).await?;
+    let csv = if form.arrivals {
+        Some(forms::arrivals_csv(&app, &p).await?)
+    } else {
+        None
+    };
     Ok(xml(
         StatusCode::OK,
-        forms::manifest(&base_url(&headers), form, &csv),
+        forms::manifest(&base_url(&headers), form, csv.as_deref()),
     ))
 }
 
@@ -226,7 +232,12 @@ async fn arrivals(
     Device(p): Device,
     Path(id): Path<String>,
 ) -> Result<Response, OpenRosaError> {
-    form_of(&id, &p)?;
+    if !form_of(&id, &p)?.arrivals {
+        return Err(OpenRosaError::new(
+            StatusCode::NOT_FOUND,
+            format!("form {id} has no arrivals list"),
+        ));
+    }
     let csv = forms::arrivals_csv(&app, &p).await?;
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response())
 }

@@ -1,24 +1,18 @@
 //! `POST /submission`: one `xml_submission_file` part and the attachments, stored as
-//! received under the instance id, then registered through the same validation and
-//! duplicate guard as `POST /api/v1/households`. What cannot be registered waits in the
-//! review queue with its reasons; the device is told it arrived.
+//! received under the instance id, then made into what the form creates through the same
+//! functions as the API (`settle`). What cannot be made waits in the review queue with its
+//! reasons, and so does a submission from a user who may not create what the form creates;
+//! the device is told it arrived.
 
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::StatusCode;
 use axum::response::Response;
-use passage_domain::access::Principal;
-use passage_domain::document::DocumentDetails;
-use passage_domain::error::{FieldError, Problems};
-use passage_domain::household::HouseholdRegistration;
-use passage_store::{NewAttachment, NewSubmission, Outcome, Submission, SubmissionStatus};
-use serde_json::Value;
-use uuid::Uuid;
+use passage_domain::access::{Action, Resource};
+use passage_store::{NewAttachment, NewSubmission, SubmissionStatus};
 
-use super::{Device, OpenRosaError, forms, mapping, response_xml, xml};
+use super::{Device, OpenRosaError, forms, mapping, response_xml, screening, settle, xml};
 use crate::AppState;
-use crate::api::households;
-use crate::problem::ApiError;
 
 /// The part holding the submission XML.
 pub const XML_PART: &str = "xml_submission_file";
@@ -86,122 +80,6 @@ async fn read_parts(
     Ok((xml, attachments))
 }
 
-/// Whether a refusal of the registration is the submission's (it waits for review) or the
-/// server's (it stays received, and the device is told to try again).
-fn reasons_of(e: &ApiError) -> Option<(Vec<FieldError>, serde_json::Value)> {
-    let one = |field: &str, message: String| {
-        vec![FieldError {
-            field: field.to_owned(),
-            message,
-        }]
-    };
-    match e {
-        ApiError::Invalid(v) => Some((v.0.clone(), serde_json::json!([]))),
-        ApiError::LikelyDuplicate(message, candidates) => Some((
-            one("not_duplicates", message.clone()),
-            serde_json::to_value(candidates).unwrap_or_default(),
-        )),
-        ApiError::NotFound { .. } | ApiError::Refused(_) | ApiError::Conflict(..) => {
-            Some((one("registration", e.to_string()), serde_json::json!([])))
-        }
-        _ => None,
-    }
-}
-
-/// Registers the household of a draft, and the head's identity document with it: all
-/// of it is checked before anything is saved, and every problem is named at once.
-async fn household_of(app: &AppState, p: &Principal, draft: &Value) -> Result<Uuid, ApiError> {
-    let today = app.clock.today();
-    let mut body = draft.clone();
-    let document = body
-        .as_object_mut()
-        .and_then(|o| o.remove(mapping::HEAD_DOCUMENT));
-    let registration = crate::extract::from_value::<HouseholdRegistration>("", body);
-    let details = document
-        .map(|d| crate::extract::from_value::<DocumentDetails>(mapping::HEAD_DOCUMENT, d))
-        .transpose();
-    let (registration, details) = match (registration, details) {
-        (Ok(r), Ok(d)) => (r, d),
-        (r, d) => {
-            // Every problem at once: the registration's and the document's.
-            let mut problems = Problems::new();
-            for e in [r.err(), d.err()].into_iter().flatten() {
-                match e {
-                    ApiError::Invalid(v) => {
-                        v.0.into_iter()
-                            .for_each(|f| problems.add(f.field, f.message))
-                    }
-                    other => return Err(other),
-                }
-            }
-            return Err(problems
-                .finish(())
-                .err()
-                .map_or(ApiError::Unavailable, ApiError::Invalid));
-        }
-    };
-    let document = match details {
-        None => None,
-        Some(details) => {
-            let head = registration.head.clone().validated(today).ok();
-            match details.validated(today, head.as_ref()) {
-                Ok(valid) => Some(valid),
-                Err(e) => {
-                    let mut problems = Problems::new();
-                    if let Err(r) = registration.validated(today) {
-                        r.0.into_iter()
-                            .for_each(|f| problems.add(f.field, f.message));
-                    }
-                    problems.nest(mapping::HEAD_DOCUMENT, e);
-                    return Err(problems
-                        .finish(())
-                        .err()
-                        .map_or(ApiError::Unavailable, ApiError::Invalid));
-                }
-            }
-        }
-    };
-    let household = households::register(app, p, registration).await?;
-    if let Some(valid) = document {
-        app.store
-            .add_document(p, household.head_person_id, valid)
-            .await?;
-    }
-    Ok(household.meta.id)
-}
-
-/// Registers the draft read from submission `id` (which must be `received`, or
-/// `accepted` by a reviewer) and records the outcome: registered, or in review with the
-/// reasons. Answers the submission and, when refused, why.
-pub async fn register(
-    app: &AppState,
-    p: &Principal,
-    id: Uuid,
-    draft: Value,
-    registered: SubmissionStatus,
-) -> Result<(Submission, Option<ApiError>), ApiError> {
-    match household_of(app, p, &draft).await {
-        Ok(household_id) => {
-            let outcome = Outcome::Registered {
-                household_id,
-                status: registered,
-            };
-            Ok((app.store.settle_submission(p, id, outcome).await?, None))
-        }
-        Err(e) => {
-            let Some((reasons, candidates)) = reasons_of(&e) else {
-                return Err(e);
-            };
-            let outcome = Outcome::Review {
-                draft: Some(draft),
-                reasons,
-                candidates,
-            };
-            Ok((app.store.settle_submission(p, id, outcome).await?, Some(e)))
-        }
-    }
-}
-
 /// `POST /submission`.
 pub async fn submit(
     State(app): State<AppState>,
@@ -231,7 +109,10 @@ pub async fn submit(
             ),
         ));
     }
-    let draft = mapping::registration(&doc);
+    let draft = match form.creates {
+        Resource::Screening => screening::draft(&doc),
+        _ => mapping::registration(&doc),
+    };
     let new = NewSubmission {
         instance_id: header.instance_id,
         form_id: form.id.to_owned(),
@@ -241,10 +122,25 @@ pub async fn submit(
         draft: draft.clone(),
         attachments,
     };
+    if p.require(Action::Create, form.creates).is_err() {
+        let receipt = app.store.hold_submission(&p, new).await?;
+        let message = if receipt.fresh {
+            format!(
+                "Received. It waits for a reviewer: you may not create {}s yourself.",
+                form.creates.code()
+            )
+        } else {
+            format!(
+                "Received before ({}); nothing stored twice.",
+                receipt.status.code()
+            )
+        };
+        return Ok(xml(StatusCode::CREATED, response_xml(&message)));
+    }
     let (stored, fresh) = app.store.receive_submission(&p, new).await?;
     let message = if fresh {
         let (settled, _) =
-            register(&app, &p, stored.id, draft, SubmissionStatus::Registered).await?;
+            settle::settle(&app, &p, &stored, draft, SubmissionStatus::Registered).await?;
         match settled.status {
             SubmissionStatus::Review => format!(
                 "Received. It waits for a reviewer: {}",
@@ -255,7 +151,7 @@ pub async fn submit(
                     .collect::<Vec<_>>()
                     .join("; ")
             ),
-            _ => "Received and registered.".to_owned(),
+            _ => format!("Received and {}.", made(form.creates)),
         }
     } else {
         format!(
@@ -264,4 +160,12 @@ pub async fn submit(
         )
     };
     Ok(xml(StatusCode::CREATED, response_xml(&message)))
+}
+
+/// What the device is told became of a submission that needed no review.
+fn made(creates: Resource) -> &'static str {
+    match creates {
+        Resource::Screening => "screened",
+        _ => "registered",
+    }
 }

@@ -111,3 +111,45 @@ pub async fn submission_in_review(app: &App, org: &'static str, arrival: &str, n
         .cloned()
         .unwrap()
 }
+
+/// A screening as Collect writes the instance of `forms/screening`: every question of the
+/// questionnaire in force in order, those in `answers` filled with the text the form
+/// writes (`yes`/`no`, choice names separated by spaces), the others empty.
+pub fn screening_xml(
+    instance: &str,
+    registration_number: &str,
+    answers: &[(&str, &str)],
+) -> String {
+    let q = passage_server::openrosa::screening::current().unwrap();
+    let mut fields = String::new();
+    for question in &q.questions {
+        match answers.iter().find(|(name, _)| *name == question.name) {
+            Some((name, text)) => fields.push_str(&format!("<{name}>{text}</{name}>")),
+            None => fields.push_str(&format!("<{} />", question.name)),
+        }
+    }
+    format!(
+        r#"<?xml version='1.0' ?><data id="passage_screening" version="{version}" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms" xmlns:odk="http://www.opendatakit.org/xforms"><registration_number>{registration_number}</registration_number><questionnaire>{id}</questionnaire><questionnaire_version>{qv}</questionnaire_version>{fields}<meta><instanceID>{instance}</instanceID><instanceName>Screening {registration_number}</instanceName></meta></data>"#,
+        version = passage_server::openrosa::screening::form_version(q),
+        id = q.id,
+        qv = q.version,
+    )
+}
+
+/// `parts` posted to `/submission` as Collect does, with Basic `auth`: the status and
+/// the OpenRosa message.
+pub async fn post_submission(app: &App, auth: &str, parts: &[Part<'_>]) -> (StatusCode, String) {
+    let req = Request::post("/submission")
+        .header(header::AUTHORIZATION, auth)
+        .header(header::HOST, "passage.test")
+        .header("X-OpenRosa-Version", "1.0")
+        .header(header::USER_AGENT, USER_AGENT)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(Body::from(multipart(parts)))
+        .unwrap();
+    let (status, _, answer) = app.request(req).await;
+    (status, answer.as_str().unwrap_or_default().to_owned())
+}
