@@ -58,7 +58,7 @@ pub use users::{Credentials, NewUser, Session};
 pub use arrivals::ArrivalFilter;
 pub use documents::DocumentFilter;
 pub use households::HouseholdFilter;
-pub use imports::{ImportJob, ImportProgress};
+pub use imports::{ImportJob, ImportProgress, SavedMapping};
 pub use sites::SiteFilter;
 pub use subject_rights::RequestFilter;
 pub use submissions::{
