@@ -114,6 +114,7 @@ impl utoipa::Modify for Security {
         (name = "care", description = "Shelter and occupancy, assistance and distributions, incidents, flow monitoring, tracing"),
         (name = "statistics", description = "Disaggregated tables with disclosure control"),
         (name = "field collection", description = "Submissions from ODK Collect, KoboCollect and Enketo: the review queue"),
+        (name = "import", description = "Bulk import of CSV and XLSX lists, import jobs, saved column mappings"),
         (name = "protection", description = "Screening, specific needs, referrals, cases of the differentiated procedures, the non-refoulement guard, work queues"),
     )
 )]
@@ -211,6 +212,13 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(submissions::accept))
         .routes(routes!(submissions::reject))
         .routes(routes!(stats::table_of))
+        .routes(routes!(api::imports::upload, api::imports::jobs))
+        .routes(routes!(api::imports::job))
+        .routes(routes!(api::import_mappings::list))
+        .routes(routes!(
+            api::import_mappings::read,
+            api::import_mappings::save
+        ))
         .routes(routes!(
             subject_rights::hold,
             subject_rights::place_hold,

@@ -52,6 +52,12 @@ pub enum ApiError {
     TooLarge,
     #[error("send the body as application/json")]
     UnsupportedMediaType,
+    /// A body larger than its route's own limit, with that limit.
+    #[error("{0}")]
+    BodyTooLarge(String),
+    /// A body of a media type its route does not read, with those it reads.
+    #[error("{0}")]
+    MediaType(String),
     #[error("this path does not accept that method")]
     MethodNotAllowed,
     #[error("the service cannot answer now; try again")]
@@ -126,12 +132,12 @@ impl IntoResponse for ApiError {
                 "refused",
                 "Refused in the record's current state",
             ),
-            Self::TooLarge => (
+            Self::TooLarge | Self::BodyTooLarge(_) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too-large",
                 "Request too large",
             ),
-            Self::UnsupportedMediaType => (
+            Self::UnsupportedMediaType | Self::MediaType(_) => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "media-type",
                 "Unsupported media type",

@@ -10,6 +10,8 @@ pub mod csv_out;
 pub mod documents;
 pub mod duplicates;
 pub mod households;
+pub mod import_mappings;
+pub mod imports;
 pub mod incidents;
 pub mod needs;
 pub mod persons;

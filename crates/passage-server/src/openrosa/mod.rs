@@ -55,10 +55,12 @@ impl From<ApiError> for OpenRosaError {
             ApiError::Conflict(..) | ApiError::Refused(_) | ApiError::LikelyDuplicate(..) => {
                 StatusCode::CONFLICT
             }
-            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooLarge | ApiError::BodyTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType | ApiError::MediaType(_) => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             ApiError::Invalid(_) | ApiError::Malformed(_) | ApiError::BadRequest(_) => {
                 StatusCode::BAD_REQUEST
             }
