@@ -17,7 +17,7 @@ mod support;
 #[path = "access_matrix/calls.rs"]
 mod calls;
 
-use calls::{care_call, data_protection_call, protection_call};
+use calls::{call, care_call, data_protection_call, import_call, protection_call};
 
 use support::access::*;
 use support::{App, PASSWORD, SPECIMEN_TD3, level_one};
@@ -96,6 +96,21 @@ const RULES: &[(&str, &str, Rule)] = &[
     (
         "POST",
         "/api/v1/submissions/{id}/reject",
+        Needs(Create, Household),
+    ),
+    // Whoever may register households may import them, and see the jobs and mappings.
+    ("POST", "/api/v1/imports", Needs(Create, Household)),
+    ("GET", "/api/v1/imports", Needs(Create, Household)),
+    ("GET", "/api/v1/imports/{id}", Needs(Create, Household)),
+    ("GET", "/api/v1/import-mappings", Needs(Create, Household)),
+    (
+        "GET",
+        "/api/v1/import-mappings/{name}",
+        Needs(Create, Household),
+    ),
+    (
+        "PUT",
+        "/api/v1/import-mappings/{name}",
         Needs(Create, Household),
     ),
     ("GET", "/api/v1/session", Authenticated),
@@ -505,6 +520,9 @@ async fn plausible(
     if let Some(call) = care_call(app, f, method, template, caller, n).await {
         return call;
     }
+    if let Some(call) = import_call(app, f, method, template, caller, n).await {
+        return call;
+    }
     if template.starts_with("/api/v1/submissions/") {
         // A fresh submission of organisation a waiting for review each time: a
         // submission is decided once.
@@ -658,7 +676,15 @@ on_every_backend!(
             n += 1;
             let (path, body) =
                 plausible(&app, &f, method, template, ("a", Role::Supervisor), n).await;
-            let a = send(&app, m.clone(), &path, Auth::Nobody, body.as_ref()).await;
+            let a = call(
+                &app,
+                m.clone(),
+                template,
+                &path,
+                Auth::Nobody,
+                body.as_ref(),
+            )
+            .await;
             calls += 1;
             match rule {
                 Public => assert!(
@@ -681,7 +707,8 @@ on_every_backend!(
                     n += 1;
                     let (path, body) = plausible(&app, &f, method, template, (org, role), n).await;
                     let token = app.token_of(org, role);
-                    let a = send(&app, m.clone(), &path, Auth::Bearer(&token), body.as_ref()).await;
+                    let who = Auth::Bearer(&token);
+                    let a = call(&app, m.clone(), template, &path, who, body.as_ref()).await;
                     calls += 1;
                     let who = format!("{method} {path} as {role} of {org}");
                     match rule {

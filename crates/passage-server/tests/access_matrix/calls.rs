@@ -351,3 +351,88 @@ pub(super) async fn care_call(
     };
     Some(call)
 }
+
+/// The path and body of a call to a bulk import route, with what it reads made for the
+/// caller's organisation (a job, a mapping); None for the other routes. An upload's body
+/// is the CSV text, sent as `text/csv` by [`call`].
+pub(super) async fn import_call(
+    app: &App,
+    f: &Fixture,
+    method: &str,
+    template: &str,
+    caller: (&str, Role),
+    n: usize,
+) -> Option<(String, Option<Value>)> {
+    let own = if caller.0 == "b" { "b" } else { "a" };
+    let name = format!("matrix-{n}");
+    let call = match (method, template) {
+        ("POST", "/api/v1/imports") => {
+            let head = support::distinct_head();
+            let csv = format!(
+                "given_name,family_name,sex,date_of_birth,dob_precision,nationality\n{},{},M,{},year_only,stateless\n",
+                head["given_name"].as_str().unwrap(),
+                head["family_name"].as_str().unwrap(),
+                head["date_of_birth"]["date"].as_str().unwrap(),
+            );
+            (
+                format!("{template}?arrival_id={}", f.arrival),
+                Some(Value::String(csv)),
+            )
+        }
+        ("GET", "/api/v1/imports") | ("GET", "/api/v1/import-mappings") => {
+            (template.to_owned(), None)
+        }
+        ("GET", "/api/v1/imports/{id}") => {
+            let p = Principal {
+                user_id: Some(uuid::Uuid::now_v7()),
+                at: support::NOW,
+                name: "matrix".into(),
+                organisation_id: Some(app.organisations[own]),
+                roles: vec![Role::RegistrationClerk],
+                context: Context::default(),
+            };
+            let job = app
+                .store
+                .start_import(&p, &name, f.arrival.parse().unwrap(), "valid_only")
+                .await
+                .unwrap();
+            (template.replace("{id}", &job.id.to_string()), None)
+        }
+        ("GET", "/api/v1/import-mappings/{name}") => {
+            // Saved from the command line: shared with every organisation.
+            app.store
+                .save_import_mapping(
+                    &Principal::operator(support::NOW),
+                    &name,
+                    &json!({"columns": {"Sex": "sex"}}),
+                )
+                .await
+                .unwrap();
+            (template.replace("{name}", &name), None)
+        }
+        ("PUT", "/api/v1/import-mappings/{name}") => (
+            template.replace("{name}", &name),
+            Some(json!({"columns": {"Gender": "sex"}})),
+        ),
+        _ => return None,
+    };
+    Some(call)
+}
+
+/// Sends one call of the matrix: an upload's CSV as `text/csv`, any other body as JSON.
+pub(super) async fn call(
+    app: &App,
+    method: Method,
+    template: &str,
+    path: &str,
+    who: Auth<'_>,
+    body: Option<&Value>,
+) -> Answer {
+    match body {
+        Some(Value::String(csv)) if template == "/api/v1/imports" => {
+            let body = Some(("text/csv", csv.clone().into_bytes()));
+            send_bytes(app, method, path, who, body).await
+        }
+        _ => send(app, method, path, who, body).await,
+    }
+}

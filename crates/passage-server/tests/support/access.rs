@@ -60,6 +60,18 @@ pub async fn send(
     who: Auth<'_>,
     body: Option<&Value>,
 ) -> Answer {
+    let json = body.map(|b| ("application/json", b.to_string().into_bytes()));
+    send_bytes(app, method, path, who, json).await
+}
+
+/// Sends a body of any media type: `(content type, bytes)`.
+pub async fn send_bytes(
+    app: &App,
+    method: Method,
+    path: &str,
+    who: Auth<'_>,
+    body: Option<(&str, Vec<u8>)>,
+) -> Answer {
     let mut req = Request::builder().method(method).uri(path);
     match who {
         Auth::Nobody => {}
@@ -71,11 +83,11 @@ pub async fn send(
             }
         }
     }
-    if body.is_some() {
-        req = req.header(header::CONTENT_TYPE, "application/json");
+    if let Some((content_type, _)) = &body {
+        req = req.header(header::CONTENT_TYPE, *content_type);
     }
     let req = req
-        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
+        .body(body.map_or_else(Body::empty, |(_, b)| Body::from(b)))
         .unwrap();
     let (status, headers, body) = app.request(req).await;
     Answer {
