@@ -8,6 +8,7 @@
 mod agreements;
 mod arrivals;
 mod audit;
+pub mod backup;
 mod care;
 mod cluster;
 mod consents;
@@ -182,11 +183,16 @@ impl Store {
     }
 }
 
-async fn migrate(backend: Backend, pool: &AnyPool) -> Result<(), StoreError> {
+/// The migrations of a backend, embedded at build time.
+fn migrator(backend: Backend) -> sqlx::migrate::Migrator {
     match backend {
-        Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(pool).await?,
-        Backend::Postgres => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("migrations/postgres"),
     }
+}
+
+async fn migrate(backend: Backend, pool: &AnyPool) -> Result<(), StoreError> {
+    migrator(backend).run(pool).await?;
     Ok(())
 }
 

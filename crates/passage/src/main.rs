@@ -1,6 +1,7 @@
 //! `passage`: registration for mixed movements. Serves the API, builds the demo, runs
 //! migrations, prints tokens, and measures itself.
 
+mod backup;
 mod bench;
 mod care;
 mod dedup;
@@ -129,6 +130,22 @@ enum Command {
         args: import::ImportArgs,
         #[command(flatten)]
         db: DatabaseArg,
+    },
+    /// Write a consistent copy of the database while the server keeps serving: a SQLite
+    /// file, or a pg_dump archive of PostgreSQL.
+    Backup {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(flatten)]
+        args: backup::BackupArgs,
+    },
+    /// Bring a backup back into an empty database (or replace one with --force), then
+    /// verify the audit chain.
+    Restore {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(flatten)]
+        args: backup::RestoreArgs,
     },
     /// Measure Passage; prints figures.
     Bench {
@@ -260,30 +277,15 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Dedup { args, db } => dedup::run(args, &db.database).await,
         Command::Import { args, db } => import::run(open(&db.database).await?, args).await,
+        Command::Backup { db, args } => backup::backup(&db.database, args).await,
+        Command::Restore { db, args } => backup::restore(&db.database, args).await,
         Command::Bench { what } => bench::run(what).await,
     }
 }
 
 async fn audit(store: &Store, command: AuditCommand) -> anyhow::Result<()> {
     match command {
-        AuditCommand::Verify => {
-            let report = store.verify_audit().await?;
-            if report.problems.is_empty() {
-                println!(
-                    "audit log intact: {} entries, every hash and link verified",
-                    report.entries
-                );
-                return Ok(());
-            }
-            for problem in &report.problems {
-                println!("{problem}");
-            }
-            anyhow::bail!(
-                "audit log tampered with: {} problem(s) in {} entries",
-                report.problems.len(),
-                report.entries
-            )
-        }
+        AuditCommand::Verify => report_audit(&store.verify_audit().await?),
         AuditCommand::Show { id, limit } => {
             let operator =
                 passage_domain::access::Principal::operator(time::OffsetDateTime::now_utc());
@@ -302,6 +304,25 @@ async fn audit(store: &Store, command: AuditCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Prints what verifying the audit chain found; an error when it was tampered with.
+fn report_audit(report: &passage_store::AuditReport) -> anyhow::Result<()> {
+    if report.problems.is_empty() {
+        println!(
+            "audit log intact: {} entries, every hash and link verified",
+            report.entries
+        );
+        return Ok(());
+    }
+    for problem in &report.problems {
+        println!("{problem}");
+    }
+    anyhow::bail!(
+        "audit log tampered with: {} problem(s) in {} entries",
+        report.problems.len(),
+        report.entries
+    )
 }
 
 async fn open(url: &str) -> anyhow::Result<Store> {
