@@ -96,7 +96,7 @@ pub enum Settled {
     /// Registered (with `save` false: it would be). `queued` likely duplicates registered
     /// by organisations the caller cannot see went to the review queue.
     Passed {
-        household: Option<Household>,
+        household: Option<Box<Household>>,
         queued: usize,
     },
     /// Not registered: invalid, or likely someone already registered.
@@ -184,7 +184,7 @@ pub async fn register_many(
         let queued = guarded.queued();
         duplicates::after_save_prepared(app, p, guarded, probes, &ids).await?;
         settled[at] = Settled::Passed {
-            household: Some(household),
+            household: Some(Box::new(household)),
             queued,
         };
     }

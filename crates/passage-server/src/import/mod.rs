@@ -143,6 +143,8 @@ struct Pass<'a> {
     summary: Summary,
     /// Households read since the last flush, in file order.
     batch: Vec<Pending>,
+    /// The registrations of the batch's households, in the same order.
+    registrations: Vec<HouseholdRegistration>,
     /// Where a batch keeps its households while they are matched against each other.
     scratch: Index<(usize, usize)>,
 }
@@ -152,7 +154,8 @@ enum Pending {
     /// Settled while reading (problems in its rows): its report lines.
     Lines(Vec<RowReport>),
     /// To register: its rows' numbers and the registration.
-    Household(Vec<u64>, HouseholdRegistration),
+    /// To register (the next of [`Pass::registrations`]): its rows' numbers.
+    Household(Vec<u64>),
 }
 
 fn problems_of(row: u64, outcome: Outcome, problems: Vec<CellProblem>) -> Vec<RowReport> {
@@ -262,7 +265,8 @@ impl Pass<'_> {
         if lines.is_empty() {
             match self.registration(read) {
                 Ok(registration) => {
-                    self.batch.push(Pending::Household(numbers, registration));
+                    self.batch.push(Pending::Household(numbers));
+                    self.registrations.push(registration);
                     return;
                 }
                 Err(problem) => lines.extend(problem),
@@ -352,14 +356,14 @@ impl Pass<'_> {
         report: &mut (dyn FnMut(RowReport) + Send),
     ) -> Result<(), ImportError> {
         let batch = std::mem::take(&mut self.batch);
-        let mut registrations = Vec::new();
-        let mut firsts = Vec::new();
-        for pending in &batch {
-            if let Pending::Household(numbers, registration) = pending {
-                registrations.push(registration.clone());
-                firsts.push(numbers.first().copied().unwrap_or(0));
-            }
-        }
+        let registrations = std::mem::take(&mut self.registrations);
+        let firsts: Vec<u64> = batch
+            .iter()
+            .filter_map(|pending| match pending {
+                Pending::Household(numbers) => Some(numbers.first().copied().unwrap_or(0)),
+                Pending::Lines(_) => None,
+            })
+            .collect();
         let mut settled = households::register_many(
             self.app,
             self.p,
@@ -372,7 +376,7 @@ impl Pass<'_> {
         for pending in batch {
             let lines = match pending {
                 Pending::Lines(lines) => lines,
-                Pending::Household(numbers, _) => match settled.next() {
+                Pending::Household(numbers) => match settled.next() {
                     Some(s) => lines_of(&numbers, s, |k| firsts.get(k).copied().unwrap_or(0)),
                     None => Vec::new(),
                 },
@@ -545,6 +549,7 @@ pub async fn import(
         same: HashMap::new(),
         summary: Summary::default(),
         batch: Vec::new(),
+        registrations: Vec::new(),
         scratch: app.matcher.scratch(),
     };
     if app.store.arrival(p, options.arrival).await?.is_none() {
