@@ -112,6 +112,11 @@ pub async fn post(client: &reqwest::Client, url: &str, body: Value) -> Value {
 
 /// A site and an arrival at it; returns the arrival's id.
 pub async fn arrival(client: &reqwest::Client, url: &str, code: &str) -> String {
+    site_and_arrival(client, url, code).await.1
+}
+
+/// A site and an arrival at it; returns their ids.
+pub async fn site_and_arrival(client: &reqwest::Client, url: &str, code: &str) -> (String, String) {
     let site = post(
         client,
         &format!("{url}/api/v1/sites"),
@@ -124,5 +129,6 @@ pub async fn arrival(client: &reqwest::Client, url: &str, code: &str) -> String 
         json!({"site_id": site["id"], "mode": "sea", "arrived_at": "2026-01-01T00:00:00Z"}),
     )
     .await;
-    arrival["id"].as_str().expect("arrival id").to_owned()
+    let id = |v: &Value| v["id"].as_str().expect("id").to_owned();
+    (id(&site), id(&arrival))
 }
