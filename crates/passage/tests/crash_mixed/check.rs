@@ -263,6 +263,13 @@ pub async fn match_index(client: &Client, url: &str, rows: &Rows, acked: &Acked)
     }
 }
 
+/// How many of the listed persons are there.
+pub fn present(rows: &Rows, listed: &[(String, String)]) -> usize {
+    let names: std::collections::HashSet<(String, String)> =
+        records(rows, "persons").iter().map(name_of).collect();
+    listed.iter().filter(|n| names.contains(*n)).count()
+}
+
 /// The list, sent again after the kill, created nobody twice; each row reported created
 /// is there once.
 pub fn imported_once(
