@@ -15,7 +15,7 @@
 mod check;
 mod common;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -46,7 +46,7 @@ fn person(n: usize) -> (String, String, String, &'static str) {
         .iter()
         .map(|&i| SYLLABLES[i % 12])
         .collect();
-    let sex = if n % 2 == 0 { "F" } else { "M" };
+    let sex = if n.is_multiple_of(2) { "F" } else { "M" };
     (
         GIVEN[n % 8].to_owned(),
         family,
@@ -74,6 +74,7 @@ struct World {
     programme: String,
     pool: Mutex<Vec<String>>,
     next: Arc<AtomicUsize>,
+    killed: AtomicBool,
 }
 
 impl World {
@@ -81,10 +82,14 @@ impl World {
         self.pool.lock().unwrap().pop()
     }
 
-    async fn person_to_work_on(&self) -> String {
+    /// A person from the pool, once there is one; None once the server is killed.
+    async fn person_to_work_on(&self) -> Option<String> {
         loop {
             if let Some(p) = self.take() {
-                return p;
+                return Some(p);
+            }
+            if self.killed.load(Ordering::Relaxed) {
+                return None;
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
@@ -135,7 +140,9 @@ async fn registrations(w: Arc<World>) -> Acked {
 async fn screenings(w: Arc<World>) -> Acked {
     let mut acked = Acked::default();
     loop {
-        let person = w.person_to_work_on().await;
+        let Some(person) = w.person_to_work_on().await else {
+            return acked;
+        };
         let answers = json!({"stated_age": 30, "reasons_for_leaving": ["conflict"],
             "fear_of_return": false, "wants_asylum": false});
         let Ok(r) = w
@@ -163,7 +170,9 @@ async fn screenings(w: Arc<World>) -> Acked {
 async fn cases(w: Arc<World>) -> Acked {
     let mut acked = Acked::default();
     loop {
-        let person = w.person_to_work_on().await;
+        let Some(person) = w.person_to_work_on().await else {
+            return acked;
+        };
         let Ok(r) = w
             .client
             .post(format!("{}/api/v1/persons/{person}/cases", w.url))
@@ -209,7 +218,9 @@ async fn cases(w: Arc<World>) -> Acked {
 async fn distributions(w: Arc<World>) -> Acked {
     let mut acked = Acked::default();
     loop {
-        let person = w.person_to_work_on().await;
+        let Some(person) = w.person_to_work_on().await else {
+            return acked;
+        };
         let body = json!({"programme_id": w.programme, "person_id": person, "site_id": w.site});
         let give = || {
             w.client
@@ -329,6 +340,7 @@ async fn trial(
     };
     tokio::time::sleep(delay).await;
     kill(server).await;
+    w.killed.store(true, Ordering::Relaxed);
     let mut acked = Acked::default();
     for c in clients {
         acked.extend(c.await.unwrap());
@@ -373,6 +385,7 @@ async fn trial(
         programme: w.programme.clone(),
         pool: Mutex::new(pool),
         next: w.next.clone(),
+        killed: AtomicBool::new(false),
     };
     (server, Arc::new(w))
 }
@@ -409,6 +422,7 @@ async fn setup(backend: &str, next: Arc<AtomicUsize>) -> (TestDb, Child, Arc<Wor
         programme: programme["id"].as_str().unwrap().to_owned(),
         pool: Mutex::new(Vec::new()),
         next,
+        killed: AtomicBool::new(false),
     });
     (db, server, w)
 }
