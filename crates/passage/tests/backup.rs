@@ -8,103 +8,18 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use passage_store::testing::{self, Table, TestDb};
-use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+
+mod common;
+use common::{arrival, clerk, cli, household, post, run, start};
 
 /// Tables whose rows change in place as households are registered: the site's next
 /// registration number and the audit log's head. Their rows are compared by key.
 const COUNTERS: [&str; 2] = ["sites", "audit_head"];
-
-/// Starts `passage serve` on a free port; returns it with its base URL.
-async fn start(db: &TestDb) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_passage"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--database", &db.url])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start passage");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
-        .await
-        .expect("passage did not start in time")
-        .expect("read stdout")
-        .expect("passage exited before listening");
-    let url = line.rsplit(' ').next().expect("url").to_owned();
-    (child, url)
-}
-
-/// Runs `passage ARGS --database URL` to its end.
-async fn run(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_passage"))
-        .args(args)
-        .args(["--database", url])
-        .output()
-        .await
-        .expect("run passage")
-}
-
-/// Runs `passage ARGS --database URL`, which must succeed; returns its standard output.
-async fn cli(url: &str, args: &[&str]) -> String {
-    let out = run(url, args).await;
-    assert!(
-        out.status.success(),
-        "passage {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
-/// A client with a registration clerk's API token, made with the command line.
-async fn clerk(db: &TestDb) -> reqwest::Client {
-    cli(&db.url, &["init", "--organisation", "Backup test office"]).await;
-    cli(
-        &db.url,
-        &[
-            "users",
-            "add",
-            "clerk",
-            "--organisation",
-            "Backup test office",
-            "--roles",
-            "registration_clerk,site_manager",
-        ],
-    )
-    .await;
-    let token = cli(&db.url, &["users", "token", "clerk"]).await;
-    let mut headers = reqwest::header::HeaderMap::new();
-    let value = format!("Bearer {}", token.trim());
-    headers.insert(reqwest::header::AUTHORIZATION, value.parse().unwrap());
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap()
-}
-
-fn household(arrival: &str, i: usize) -> Value {
-    json!({
-        "arrival_id": arrival,
-        "head": {"given_name": format!("Head {i}"), "sex": "F"},
-        "members": [
-            {"relationship": "child", "person": {"given_name": format!("Child {i} a"), "sex": "M"}},
-            {"relationship": "child", "person": {"given_name": format!("Child {i} b"), "sex": "F"}}
-        ]
-    })
-}
-
-async fn post(client: &reqwest::Client, url: &str, body: Value) -> Value {
-    let r = client.post(url).json(&body).send().await.unwrap();
-    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
-    r.json().await.unwrap()
-}
 
 /// Waits until the writers have had `n` registrations acknowledged.
 async fn until(count: &AtomicUsize, n: usize) {
@@ -174,21 +89,14 @@ async fn backup_while_serving(source: TestDb) {
     let file = |name: &str| -> PathBuf { folder.join(name) };
     let path = |p: &Path| p.to_str().unwrap().to_owned();
 
-    let client = clerk(&source).await;
+    let client = clerk(
+        &source,
+        "Backup test office",
+        "registration_clerk,site_manager",
+    )
+    .await;
     let (mut server, url) = start(&source).await;
-    let site = post(
-        &client,
-        &format!("{url}/api/v1/sites"),
-        json!({"code": "BKP", "name": "Backup test point", "kind": "landing_point", "country": "IDN"}),
-    )
-    .await;
-    let arrival = post(
-        &client,
-        &format!("{url}/api/v1/arrivals"),
-        json!({"site_id": site["id"], "mode": "sea", "arrived_at": "2026-01-01T00:00:00Z"}),
-    )
-    .await;
-    let arrival = arrival["id"].as_str().unwrap().to_owned();
+    let arrival = arrival(&client, &url, "BKP").await;
 
     // Sixteen clients register households of three until told to stop; each notes when
     // each registration was acknowledged.

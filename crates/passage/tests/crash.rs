@@ -4,113 +4,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use passage_store::testing::{self, TestDb};
-use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use serde_json::Value;
 
-/// Starts `passage serve` on a free port and returns it with its base URL, read from the
-/// line it prints once it is listening.
-async fn start(db: &TestDb) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_passage"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--database", &db.url])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start passage");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
-        .await
-        .expect("passage did not start in time")
-        .expect("read stdout")
-        .expect("passage exited before listening");
-    let url = line.rsplit(' ').next().expect("url").to_owned();
-    (child, url)
-}
-
-fn household(arrival: &str, i: usize) -> Value {
-    json!({
-        "arrival_id": arrival,
-        "head": {"given_name": format!("Head {i}"), "sex": "F"},
-        "members": [
-            {"relationship": "child", "person": {"given_name": format!("Child {i} a"), "sex": "M"}},
-            {"relationship": "child", "person": {"given_name": format!("Child {i} b"), "sex": "F"}}
-        ]
-    })
-}
-
-/// Runs `passage ARGS --database URL` to completion and returns its standard output.
-async fn cli(db: &TestDb, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_passage"))
-        .args(args)
-        .args(["--database", &db.url])
-        .output()
-        .await
-        .expect("run passage");
-    assert!(
-        out.status.success(),
-        "passage {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
-/// A client that sends a registration clerk's API token, made with the command line.
-async fn clerk(db: &TestDb) -> reqwest::Client {
-    cli(db, &["init", "--organisation", "Crash test office"]).await;
-    cli(
-        db,
-        &[
-            "users",
-            "add",
-            "clerk",
-            "--organisation",
-            "Crash test office",
-            "--roles",
-            "registration_clerk,site_manager",
-        ],
-    )
-    .await;
-    let token = cli(db, &["users", "token", "clerk"]).await;
-    let mut headers = reqwest::header::HeaderMap::new();
-    let value = format!("Bearer {}", token.trim());
-    headers.insert(
-        reqwest::header::AUTHORIZATION,
-        value.parse().expect("header"),
-    );
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .expect("client")
-}
+mod common;
+use common::{arrival, clerk, household, start};
 
 async fn crash_and_check(db: TestDb) {
-    let client = clerk(&db).await;
+    let client = clerk(&db, "Crash test office", "registration_clerk,site_manager").await;
     let (mut child, url) = start(&db).await;
-    let site: Value = client
-        .post(format!("{url}/api/v1/sites"))
-        .json(&json!({"code": "CRS", "name": "Crash test point", "kind": "landing_point", "country": "IDN"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let arrival: Value = client
-        .post(format!("{url}/api/v1/arrivals"))
-        .json(&json!({"site_id": site["id"], "mode": "sea", "arrived_at": "2026-01-01T00:00:00Z"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let arrival = arrival["id"].as_str().unwrap().to_owned();
+    let arrival = arrival(&client, &url, "CRS").await;
 
     // 32 clients register households of three until the server dies under them.
     let mut clients = Vec::new();
