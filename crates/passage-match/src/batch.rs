@@ -274,6 +274,7 @@ fn train(
     // expected number of matches, over all pairs instead of the blocked ones.
     let partners = vectors.len() as f64 / sample.len().max(1) as f64;
     weights.lambda *= partners / records.len().saturating_sub(1).max(1) as f64;
+    weights.lambda = crate::em::floored_lambda(weights.lambda, records.len());
     Model::new(weights, frequencies)
 }
 

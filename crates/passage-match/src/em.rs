@@ -166,6 +166,18 @@ const REFERENCE_U: [&[f64]; 8] = [
 /// birth agreeing go above it.
 pub const REFERENCE_LAMBDA: f64 = 0.001;
 
+/// The least share of records taken to have a duplicate somewhere in the population,
+/// whatever EM learns: a population registered with care holds almost no duplicates, EM
+/// then drives λ towards 0, and with it even an exact copy of a registered person would
+/// fall below the likely threshold. The next registration can always be a duplicate.
+pub const MIN_DUPLICATE_SHARE: f64 = 0.01;
+
+/// λ over all pairs of `records` records, floored at [`MIN_DUPLICATE_SHARE`]: at least
+/// that share of records has one match among the others.
+pub fn floored_lambda(lambda: f64, records: usize) -> f64 {
+    lambda.max(MIN_DUPLICATE_SHARE / records.saturating_sub(1).max(1) as f64)
+}
+
 /// The model of a population too small to learn from: the priors of m ([`prior_m`]),
 /// the reference u, λ [`REFERENCE_LAMBDA`], and the population's own name frequencies.
 pub fn reference_model(frequencies: NameFrequencies) -> Model {

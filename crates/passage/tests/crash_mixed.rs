@@ -428,11 +428,11 @@ async fn setup(backend: &str, next: Arc<AtomicUsize>) -> (TestDb, Child, Arc<Wor
 }
 
 /// A database serves trials until it holds this many persons, then a fresh one takes
-/// over: a trial adds at most about 900, and the database must stay below
-/// `passage_match::em::MIN_LEARNING_POPULATION` (2,000). From there on the server learns
-/// its model from the persons it holds, and the synthetic names here, without a single
-/// true duplicate among them, teach it a model that no longer shows a person as a
-/// candidate of itself.
+/// over (a trial adds at most about 900), so that every restart loads a small index
+/// quickly. Above `passage_match::em::MIN_LEARNING_POPULATION` (2,000) the server learns
+/// its model from the persons it holds; these synthetic names, without one true duplicate
+/// among them, once taught it a match prior so near zero that a person was no longer a
+/// candidate of itself, which the floor on λ (`em::floored_lambda`) now prevents.
 const PERSONS_PER_DATABASE: usize = 1_000;
 
 async fn crash_trials(backend: &str, next: Arc<AtomicUsize>) {
