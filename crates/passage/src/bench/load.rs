@@ -280,6 +280,7 @@ async fn create_programme(
     let r = http
         .post(format!("{base}/api/v1/programmes"))
         .bearer_auth(token)
+        .timeout(Duration::from_secs(120))
         .json(
             &serde_json::json!({"code": "LOAD-KIT", "name": "Hygiene kit", "item": "one kit",
             "beneficiary": "person", "frequency": {"kind": "every", "days": 1}}),
