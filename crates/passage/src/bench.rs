@@ -3,6 +3,7 @@
 
 mod candidates;
 mod import;
+mod load;
 mod stats;
 mod synthetic;
 
@@ -36,6 +37,10 @@ pub enum Bench {
     /// Write a synthetic CSV of registrations (1,000,000 rows by default) and import it
     /// into SQLite with validation and matching; prints rows per second and peak memory.
     Import(import::ImportArgs),
+    /// Load and soak: many users (200 by default) send a mix of reads and writes to a real
+    /// server for a bounded time; prints req/s, p50/p95/p99 latency, errors and the
+    /// server's memory over the run, and exits non-zero on any error.
+    Load(load::LoadArgs),
 }
 
 #[derive(Debug, Args)]
@@ -57,6 +62,7 @@ pub async fn run(bench: Bench) -> anyhow::Result<()> {
         Bench::Candidates(args) => tokio::task::block_in_place(|| candidates::run(args)),
         Bench::Stats(args) => stats::run(args).await,
         Bench::Import(args) => import::run(args).await,
+        Bench::Load(args) => load::run(args).await,
     }
 }
 

@@ -111,6 +111,7 @@ async fn measure(
             seed: args.seed,
         },
         now,
+        &p,
     )
     .await?;
     println!(

@@ -198,8 +198,14 @@ fn household(
     }
 }
 
-/// Fills `store` (freshly migrated) with about `size.persons` persons; shows progress.
-pub async fn generate(store: &Store, size: Size, now: OffsetDateTime) -> anyhow::Result<Made> {
+/// Fills `store` (freshly migrated) with about `size.persons` persons, the households
+/// registered by `registrar` (at the time of each registration); shows progress.
+pub async fn generate(
+    store: &Store,
+    size: Size,
+    now: OffsetDateTime,
+    registrar: &Principal,
+) -> anyhow::Result<Made> {
     let mut rng = fastrand::Rng::with_seed(size.seed);
     let start = now - Duration::days(730);
     let mut sites = Vec::new();
@@ -276,9 +282,11 @@ pub async fn generate(store: &Store, size: Size, now: OffsetDateTime) -> anyhow:
             batch.push(h);
         }
         let registered_at = (at + Duration::hours(rng.i64(1..48))).min(now);
-        let households = store
-            .register_households(&Principal::operator(registered_at), batch)
-            .await?;
+        let by = Principal {
+            at: registered_at,
+            ..registrar.clone()
+        };
+        let households = store.register_households(&by, batch).await?;
         made.households += households.len();
         made.persons += in_batch;
         bar.set_position(made.persons as u64);
