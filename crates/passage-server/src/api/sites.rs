@@ -21,6 +21,8 @@ pub struct SiteQuery {
     pub kind: Option<SiteKind>,
     pub country: Option<Country>,
     pub cursor: Option<String>,
+    /// At most this many items; larger values are reduced to the page size.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 
