@@ -9,7 +9,7 @@ pub mod auth;
 pub mod extract;
 pub mod import;
 pub mod matcher;
-pub mod openapi_problems;
+pub mod openapi_doc;
 pub mod openrosa;
 pub mod population;
 pub mod problem;
@@ -235,7 +235,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The API's routes and their OpenAPI document, its error answers documented.
 fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (api, mut doc) = api().split_for_parts();
-    openapi_problems::document(&mut doc);
+    openapi_doc::complete(&mut doc);
     (api, doc)
 }
 

@@ -1,11 +1,15 @@
-//! The error answers in the OpenAPI document: every operation lists the problems it can
-//! answer with, as `application/problem+json`, the media type the server sends them in.
+//! What the OpenAPI document derived from the handlers cannot say by itself.
 //!
-//! Some answers come from below the handler and are the same for every operation (a
-//! missing token, a role that may not, a malformed query, the database away); those are
-//! added here once rather than repeated on every route.
+//! - The error answers: every operation lists the problems it can answer with, as
+//!   `application/problem+json`, the media type the server sends them in. Some come from
+//!   below the handler and are the same for every operation (a missing token, a role that
+//!   may not, a malformed query, the database away); they are added here once rather than
+//!   repeated on every route.
+//! - A closed object flattened into a record (`#[serde(flatten)]` of a type that denies
+//!   unknown fields) is open inside that record: the record's own fields sit beside it.
 
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::Schema;
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder};
 
 /// The media type of every error body.
@@ -34,8 +38,14 @@ const CHANGES: &[(&str, &str)] = &[
     ("415", "The request body is not of a media type the operation reads"),
 ];
 
+/// Completes `doc`: error answers documented, flattened objects opened.
+pub fn complete(doc: &mut OpenApi) {
+    document_problems(doc);
+    open_flattened(doc);
+}
+
 /// Documents the problems of every operation of `doc` as `application/problem+json`.
-pub fn document(doc: &mut OpenApi) {
+fn document_problems(doc: &mut OpenApi) {
     for item in doc.paths.paths.values_mut() {
         let reads = item.get.iter_mut().map(|op| (op, false));
         let changes = [
@@ -90,4 +100,21 @@ fn problem_content() -> utoipa::openapi::Content {
     ContentBuilder::new()
         .schema(Some(Ref::from_schema_name("Problem")))
         .build()
+}
+
+/// Opens each inline closed object that is one part of a component's `allOf`: the other
+/// parts' fields are in the same JSON object, so "no other field" cannot hold for it.
+fn open_flattened(doc: &mut OpenApi) {
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for schema in components.schemas.values_mut() {
+        if let RefOr::T(Schema::AllOf(all)) = schema {
+            for part in &mut all.items {
+                if let RefOr::T(Schema::Object(object)) = part {
+                    object.additional_properties = None;
+                }
+            }
+        }
+    }
 }
