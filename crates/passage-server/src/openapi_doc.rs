@@ -35,7 +35,10 @@ const CHANGES: &[(&str, &str)] = &[
         "A version conflict, or the record's state refuses the change",
     ),
     ("413", "The request body is larger than the limit"),
-    ("415", "The request body is not of a media type the operation reads"),
+    (
+        "415",
+        "The request body is not of a media type the operation reads",
+    ),
 ];
 
 /// Completes `doc`: error answers documented, flattened objects opened.
