@@ -204,12 +204,37 @@ pub struct OriginalName {
     pub script: Script,
 }
 
-/// How to reach a person.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// How to reach a person. Read from a JSON object only: a list of values in field order,
+/// which serde would take for a struct, is refused.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     pub phone: Option<String>,
     pub address: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Fields {
+            phone: Option<String>,
+            address: Option<String>,
+        }
+        struct Object;
+        impl<'de> serde::de::Visitor<'de> for Object {
+            type Value = Contact;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object with phone and address")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Contact, A::Error> {
+                let Fields { phone, address } =
+                    Fields::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Contact { phone, address })
+            }
+        }
+        d.deserialize_map(Object)
+    }
 }
 
 /// What registration records about a person; what clients send and read back.

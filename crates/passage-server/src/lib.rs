@@ -9,6 +9,7 @@ pub mod auth;
 pub mod extract;
 pub mod import;
 pub mod matcher;
+pub mod openapi_doc;
 pub mod openrosa;
 pub mod population;
 pub mod problem;
@@ -228,7 +229,14 @@ fn api() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document of the API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().split_for_parts().1
+    api_parts().1
+}
+
+/// The API's routes and their OpenAPI document, its error answers documented.
+fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (api, mut doc) = api().split_for_parts();
+    openapi_doc::complete(&mut doc);
+    (api, doc)
 }
 
 async fn healthz(State(app): State<AppState>) -> impl IntoResponse {
@@ -247,7 +255,7 @@ pub fn router(state: AppState) -> Router {
 /// The API with other routes beside it (the browser pages), sharing its state, limits
 /// and request ids.
 pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
-    let (api, doc) = api().split_for_parts();
+    let (api, doc) = api_parts();
     let doc = Arc::new(doc);
     api.merge(pages)
         .merge(openrosa::router())

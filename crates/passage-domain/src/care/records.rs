@@ -203,6 +203,7 @@ pub struct Incident {
 pub struct FlowRecord {
     pub id: Uuid,
     #[serde(flatten)]
+    #[schema(inline)]
     pub observation: FlowObservation,
     pub recorded_by: String,
 }

@@ -102,6 +102,8 @@ pub struct DistributionQuery {
     #[param(value_type = Option<String>, format = Date)]
     pub day: Option<Date>,
     pub status: Option<DistributionStatus>,
+    /// At most this many items; larger values are reduced to the page size.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 

@@ -22,6 +22,8 @@ pub struct DocumentQuery {
     pub person_id: Option<Uuid>,
     pub number: Option<String>,
     pub cursor: Option<String>,
+    /// At most this many items; larger values are reduced to the page size.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use passage_domain::access::{Action, Principal, Resource};
 use passage_domain::duplicates::{Decision, FieldScore, NewDecision, ReviewItem, ReviewStatus};
@@ -182,6 +182,8 @@ pub struct ReviewQuery {
     /// open (the default), decided or closed.
     pub status: Option<ReviewStatus>,
     pub person_id: Option<Uuid>,
+    /// At most this many items; larger values are reduced to the page size.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 
@@ -237,7 +239,7 @@ pub struct Undo {
 pub async fn undo(
     State(app): State<AppState>,
     Caller(p): Caller,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     Body(u): Body<Undo>,
 ) -> Result<Json<Decision>, ApiError> {
     let decision = app.store.undo_decision(&p, id, u.reason).await?;

@@ -27,8 +27,11 @@ use crate::problem::{ApiError, Problem};
 pub struct HouseholdQuery {
     pub site_id: Option<Uuid>,
     pub arrival_id: Option<Uuid>,
+    #[param(minimum = 1, maximum = 3)]
     pub registration_level: Option<u8>,
     pub cursor: Option<String>,
+    /// At most this many items; larger values are reduced to the page size.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 

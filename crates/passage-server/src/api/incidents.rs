@@ -128,6 +128,8 @@ pub struct FlowQuery {
     #[param(value_type = Option<String>, format = DateTime)]
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub to: Option<OffsetDateTime>,
+    /// At most this many items; larger values are reduced to the page size.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 

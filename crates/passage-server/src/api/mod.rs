@@ -42,7 +42,8 @@ pub const DEFAULT_LIMIT: u32 = 50;
 pub struct Patch {
     /// The version the change is based on; a stale version gets 409.
     pub version: i64,
-    #[schema(value_type = Object)]
+    /// Absent or null: the details stay as they are.
+    #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
 }
 

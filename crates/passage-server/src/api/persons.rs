@@ -30,11 +30,14 @@ pub struct PersonQuery {
     pub sex: Option<Sex>,
     /// Alpha-3 code, `stateless` or `unknown`.
     pub nationality: Option<String>,
+    #[param(minimum = 1, maximum = 3)]
     pub registration_level: Option<u8>,
     /// Words that must all appear in the person's names, in any script; case and accents
     /// do not matter.
     pub name: Option<String>,
     pub cursor: Option<String>,
+    /// At most this many items; larger values are reduced to the page size.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 

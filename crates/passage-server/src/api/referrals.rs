@@ -24,6 +24,8 @@ pub struct ReferralQuery {
     pub overdue: Option<bool>,
     /// Only referrals sent to the caller's organisation.
     pub incoming: Option<bool>,
+    /// At most this many items; larger values are reduced to the page size.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 

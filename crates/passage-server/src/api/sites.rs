@@ -19,8 +19,13 @@ use crate::problem::{ApiError, Problem};
 #[into_params(parameter_in = Query)]
 pub struct SiteQuery {
     pub kind: Option<SiteKind>,
-    pub country: Option<Country>,
+    /// Read as a string and checked by the handler, so that a code that is not a country
+    /// is answered 422 naming the field.
+    #[param(value_type = Option<Country>)]
+    pub country: Option<String>,
     pub cursor: Option<String>,
+    /// At most this many items; larger values are reduced to the page size.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 
@@ -85,7 +90,12 @@ pub async fn list(
 ) -> Result<Json<Page<Site>>, ApiError> {
     let filter = SiteFilter {
         kind: q.kind,
-        country: q.country.map(String::from),
+        country: q
+            .country
+            .map(Country::try_from)
+            .transpose()
+            .map_err(|m| ApiError::invalid("country", m))?
+            .map(String::from),
     };
     let page = app
         .store

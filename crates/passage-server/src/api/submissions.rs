@@ -33,6 +33,8 @@ use crate::problem::{ApiError, Problem};
 pub struct SubmissionQuery {
     /// `waiting` (the default: received or in review) or `all`.
     pub status: Option<String>,
+    /// At most this many items; larger values are reduced to the page size.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 

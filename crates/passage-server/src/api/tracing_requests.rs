@@ -6,9 +6,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use passage_domain::care::records::TracingRequest;
-use passage_domain::care::tracing::{TracingOutcome, TracingRequestDetails};
+use passage_domain::care::tracing::{TracingOutcome, TracingRequestDetails, TracingStatus};
 use serde::Deserialize;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 use super::created;
 use crate::AppState;
@@ -59,8 +60,11 @@ pub async fn read(
 #[serde(deny_unknown_fields)]
 pub struct OutcomeRequest {
     pub version: i64,
-    #[serde(flatten)]
-    pub outcome: TracingOutcome,
+    pub status: TracingStatus,
+    /// What was found or why the search stopped.
+    pub reason: String,
+    /// The registered person found; required when found alive or reunited.
+    pub found_person_id: Option<Uuid>,
 }
 
 /// Record the outcome: found alive, found deceased, reunited (which links the two
@@ -74,7 +78,12 @@ pub async fn outcome(
     Id(id): Id,
     Body(o): Body<OutcomeRequest>,
 ) -> Result<Json<TracingRequest>, ApiError> {
-    let outcome = o.outcome.validated()?;
+    let outcome = TracingOutcome {
+        status: o.status,
+        reason: o.reason,
+        found_person_id: o.found_person_id,
+    }
+    .validated()?;
     Ok(Json(
         app.store
             .close_tracing_request(&p, id, o.version, outcome)

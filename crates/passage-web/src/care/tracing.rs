@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use passage_domain::access::{Action, Resource};
 use passage_domain::care::records::{MatchKind, TracingRequest};
-use passage_domain::care::tracing::{TracingOutcome, TracingStatus};
+use passage_domain::care::tracing::TracingStatus;
 use passage_domain::person::Sex;
 use passage_domain::regno::RegistrationNumber;
 use passage_server::AppState;
@@ -420,11 +420,9 @@ pub(super) async fn outcome(
         (Ok(found_person_id), Some(status)) => {
             let request = OutcomeRequest {
                 version: form.version,
-                outcome: TracingOutcome {
-                    status,
-                    reason: form.reason.clone(),
-                    found_person_id,
-                },
+                status,
+                reason: form.reason.clone(),
+                found_person_id,
             };
             passage_server::api::tracing_requests::outcome(
                 State(app.clone()),

@@ -334,6 +334,7 @@ pub struct TableQuery {
     /// (default `0,5,12,18,60`).
     pub ages: Option<String>,
     /// Microdata: the fewest rows any combination of the columns may have (default 5).
+    #[param(minimum = 2, maximum = 1000)]
     pub k: Option<usize>,
 }
 
