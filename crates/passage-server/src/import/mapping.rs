@@ -217,17 +217,16 @@ impl Columns {
     /// The header of the column holding `field` (its field name when unmapped).
     pub fn name_of(&self, field: Field) -> String {
         self.get(field)
-            .and_then(|i| self.names.get(i))
-            .cloned()
-            .unwrap_or_else(|| field.code().to_owned())
+            .map_or_else(|| field.code().to_owned(), |i| self.name_at(i))
     }
 
-    /// The header of column `i`.
+    /// The header of column `i`, or `column N` when its header is empty or unreadable.
     pub fn name_at(&self, i: usize) -> String {
         self.names
             .get(i)
-            .cloned()
-            .unwrap_or_else(|| format!("column {}", i + 1))
+            .map(|name| name.trim())
+            .filter(|name| !name.is_empty())
+            .map_or_else(|| format!("column {}", i + 1), str::to_owned)
     }
 }
 

@@ -94,10 +94,29 @@ pub fn read(columns: &Columns, row: &Row, today: Date) -> Result<ReadRow, Vec<Ce
         }
     }
     if let Some(name) = text(Field::OriginalName) {
-        p.insert(
-            "original_name".to_owned(),
-            json!({"text": name, "script": text(Field::OriginalScript)}),
-        );
+        match text(Field::OriginalScript) {
+            None => {
+                let why = match columns.get(Field::OriginalScript) {
+                    Some(_) => "is empty",
+                    None => "no column holds it",
+                };
+                bad(
+                    Field::OriginalScript,
+                    format!(
+                        "{why}; an original name needs the code of its script (ISO 15924, e.g. Arab)"
+                    ),
+                );
+            }
+            Some(script) => match parse::<passage_domain::codes::Script>(json!(script)) {
+                Ok(_) => {
+                    p.insert(
+                        "original_name".to_owned(),
+                        json!({"text": name, "script": script}),
+                    );
+                }
+                Err(e) => bad(Field::OriginalScript, e),
+            },
+        }
     }
     match text(Field::Sex) {
         None => bad(Field::Sex, "is empty; it is required".to_owned()),
@@ -240,4 +259,108 @@ pub fn same_person_key(p: &PersonDetails) -> Option<String> {
         .map(|d| d.date.to_string())
         .unwrap_or_default();
     Some(format!("{given}|{family}|{dob}|{:?}", p.sex))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use time::macros::date;
+
+    use super::*;
+    use crate::import::mapping::is_hxl_row;
+    use crate::import::source::Source;
+
+    /// Reads a CSV file as the import does: the header, an HXL row if there is one, then
+    /// every row into a person.
+    fn read_csv(name: &str, contents: &[u8]) -> Vec<Result<ReadRow, Vec<CellProblem>>> {
+        let path =
+            std::env::temp_dir().join(format!("passage-person-{name}-{}.csv", std::process::id()));
+        std::fs::write(&path, contents).unwrap();
+        let rows: Vec<Row> = Source::open(&path).unwrap().map(Result::unwrap).collect();
+        std::fs::remove_file(&path).unwrap();
+        let texts = |row: &Row| -> Vec<Option<String>> {
+            (0..row.cells.len())
+                .map(|i| row.text(i).map(str::to_owned))
+                .collect()
+        };
+        let all = |row: &Row| -> Vec<String> {
+            texts(row)
+                .into_iter()
+                .map(Option::unwrap_or_default)
+                .collect()
+        };
+        let second: Vec<Option<String>> = texts(&rows[1]);
+        let hxl = is_hxl_row(&second.iter().map(Option::as_deref).collect::<Vec<_>>());
+        let columns =
+            Columns::resolve(&all(&rows[0]), hxl.then(|| all(&rows[1])).as_deref(), None).unwrap();
+        rows[if hxl { 2 } else { 1 }..]
+            .iter()
+            .map(|row| read(&columns, row, date!(2026 - 01 - 15)))
+            .collect()
+    }
+
+    /// Found by fuzzing (`fuzz/`, target `import_rows`): an original name with its script
+    /// left empty, or in a column the file does not map, was refused with a problem that
+    /// named no column.
+    #[test]
+    fn an_original_name_without_its_script_names_the_script_column() {
+        let file = "HH,First,Gender,Year,Langs,Script,Native\n\
+                    #household+id,#name+first,#sex,#date+year,#language,,#name+native\n\
+                    K1,Ali,M,1990,\"ara, eng\",Arab,علي\n";
+        let problems = read_csv("no-script", file.as_bytes())
+            .remove(0)
+            .unwrap_err();
+        assert_eq!(
+            problems,
+            vec![CellProblem {
+                column: "original_script".to_owned(),
+                message:
+                    "no column holds it; an original name needs the code of its script (ISO 15924, e.g. Arab)"
+                        .to_owned(),
+            }]
+        );
+        let named = "original_name,original_script,sex\n#name+native,,#sex\n\
+                     علي,Arab,M\nعلي,Ar,M\nعلي,,M\n";
+        let rows = read_csv("named-script", named.as_bytes());
+        let script = rows[0]
+            .as_ref()
+            .unwrap()
+            .person
+            .original_name
+            .clone()
+            .unwrap()
+            .script;
+        assert_eq!(String::from(script), "Arab");
+        for (row, message) in [
+            (1, "'Ar' is not an ISO 15924 script code"),
+            (2, "is empty;"),
+        ] {
+            let problems = rows[row].as_ref().unwrap_err();
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(problems[0].column, "original_script");
+            assert!(problems[0].message.starts_with(message), "{problems:?}");
+        }
+    }
+
+    /// Found by fuzzing (`fuzz/`, target `import_rows`): a cell that is not UTF-8, under a
+    /// header that is not UTF-8 either, was reported at a column with no name.
+    #[test]
+    fn a_cell_under_an_unreadable_header_is_named_by_its_position() {
+        let file = b"given_name,sex,origgiv\x90en_nama,si\x01\x00\x00\x00\x00\x00\x00\x00\n\
+                     ,AilM,\xff\xfe\nex,origixal_emAn,i\nalM,\xff\xfe\n";
+        let rows = read_csv("unreadable-header", file);
+        let problems = rows[0].as_ref().unwrap_err();
+        assert!(
+            problems.contains(&CellProblem {
+                column: "column 3".to_owned(),
+                message: "row 2: not UTF-8; save the file as UTF-8".to_owned(),
+            }),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().all(|p| !p.column.is_empty()),
+            "{problems:?}"
+        );
+    }
 }

@@ -131,12 +131,18 @@ impl Source {
                 number: 0,
             }),
             "xlsx" | "xlsm" | "ods" => {
-                let mut book = calamine::open_workbook_auto(path)
-                    .map_err(|e| SourceError::Xlsx(e.to_string()))?;
-                let range = book
-                    .worksheet_range_at(0)
-                    .ok_or(SourceError::Empty)?
-                    .map_err(|e| SourceError::Xlsx(e.to_string()))?;
+                // calamine can panic on a damaged file (a cell reference too long for its
+                // numbers, found by fuzzing): such a file is refused like any unreadable one.
+                let read = || -> Result<Range<Data>, SourceError> {
+                    let mut book = calamine::open_workbook_auto(path)
+                        .map_err(|e| SourceError::Xlsx(e.to_string()))?;
+                    book.worksheet_range_at(0)
+                        .ok_or(SourceError::Empty)?
+                        .map_err(|e| SourceError::Xlsx(e.to_string()))
+                };
+                let range = std::panic::catch_unwind(read).map_err(|_| {
+                    SourceError::Xlsx("the file is damaged: a cell cannot be read".to_owned())
+                })??;
                 Ok(Self::Xlsx { range, next: 0 })
             }
             other => Err(SourceError::Kind(other.to_owned())),
@@ -181,6 +187,32 @@ impl Iterator for Source {
                     cells: row.iter().map(|d| Cell::Text(excel_text(d))).collect(),
                 }))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    /// Found by fuzzing (`fuzz/`, target `import_rows`): a worksheet cell whose reference is
+    /// nine letters (`r="inlineStr"`) overflowed calamine's column number and panicked.
+    #[test]
+    fn a_damaged_spreadsheet_is_refused_not_a_panic() {
+        let bytes = include_bytes!("../../tests/data/xlsx-cell-reference-overflow.xlsx");
+        let path = std::env::temp_dir().join(format!(
+            "passage-source-damaged-{}.xlsx",
+            std::process::id()
+        ));
+        std::fs::write(&path, bytes).unwrap();
+        let opened = Source::open(&path);
+        std::fs::remove_file(&path).unwrap();
+        match opened {
+            Err(SourceError::Xlsx(message)) => assert!(!message.is_empty()),
+            Err(other) => panic!("refused for another reason: {other}"),
+            Ok(_) => panic!("a damaged spreadsheet was read"),
         }
     }
 }
