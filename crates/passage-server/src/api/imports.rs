@@ -69,6 +69,7 @@ pub struct ImportQuery {
     /// The arrival the households belong to.
     pub arrival_id: Uuid,
     /// `valid_only` (the default) or `all_or_nothing`.
+    #[param(inline)]
     pub mode: Option<ImportMode>,
     /// Check every row and report; register nothing.
     pub dry_run: Option<bool>,
